@@ -1,0 +1,8 @@
+// One mocha run over every package: `*.spec.ts` files sit beside the code they test.
+module.exports = {
+  'node-option': ['import=tsx'],
+  spec: ['core/src/**/*.spec.ts', 'server/src/**/*.spec.ts', 'connector-*/src/**/*.spec.ts', 'addin-word/src/**/*.spec.ts'],
+  reporter: './test-support/reporter.cjs',
+  timeout: 60000,
+  slow: 2000,
+};
