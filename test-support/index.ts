@@ -68,3 +68,5 @@ export function tempDir(prefix = 'signet-test-'): { dir: string; cleanup: () => 
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
+
+export * from './interop.js';
