@@ -30,6 +30,8 @@ export interface OpenOptions {
   create: boolean;
   /** Public base URL written into certificates (CRL and OCSP locations). */
   baseUrl?: string;
+  /** True when `baseUrl` is the operator's public URL: signer certificates then carry the OCSP URL. */
+  publicBaseUrl?: boolean;
   /** SIGNET_MASTER_KEY, when the key is kept outside the data directory. */
   masterKeyEnv?: string;
   clock?: Clock;
@@ -43,7 +45,7 @@ export function openInstallation(opts: OpenOptions): Installation {
   let pki: FilePkiStore;
   let created = false;
   if (opts.create) {
-    ({ store: pki, created } = FilePkiStore.init(dataDir, masterKey, opts.baseUrl ?? 'http://localhost:8080'));
+    ({ store: pki, created } = FilePkiStore.init(dataDir, masterKey, opts.baseUrl ?? 'http://localhost:8080', opts.publicBaseUrl ?? false));
   } else {
     pki = FilePkiStore.open(dataDir, masterKey);
   }

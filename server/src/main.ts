@@ -17,7 +17,8 @@ export interface ServerConfig {
 /** Opens the installation (initialising it on first run), starts listening and prints the URL. */
 export async function startServer(cfg: ServerConfig): Promise<Server> {
   const baseUrl = cfg.baseUrl ?? process.env.SIGNET_BASE_URL ?? `http://${cfg.host === '0.0.0.0' ? 'localhost' : cfg.host}:${cfg.port}`;
-  const inst = openInstallation({ dataDir: cfg.dataDir, create: true, baseUrl, masterKeyEnv: process.env.SIGNET_MASTER_KEY });
+  const publicBaseUrl = !!(cfg.baseUrl ?? process.env.SIGNET_BASE_URL);
+  const inst = openInstallation({ dataDir: cfg.dataDir, create: true, baseUrl, publicBaseUrl, masterKeyEnv: process.env.SIGNET_MASTER_KEY });
   if (inst.created) console.log(`Initialised ${inst.dataDir} (root CA, issuing CA, TSA, master key).`);
   const app = createApp({ installation: inst, log: process.env.SIGNET_QUIET ? undefined : (l) => console.log(l) });
   const server = await new Promise<Server>((resolve, reject) => {

@@ -230,7 +230,7 @@ export function children(buf: Uint8Array, node: DerNode): DerNode[] {
   return out;
 }
 
-/** Reads the element at `pos` and checks its tag. */
+/** Checks that a child element exists and has `tag`; `what` names it in the error. */
 export function expect(buf: Uint8Array, node: DerNode | undefined, tag: number, what: string): DerNode {
   if (!node) throw new DerError(`${what} is missing`);
   if (node.tag !== tag) throw new DerError(`${what}: expected tag 0x${tag.toString(16)}, got 0x${node.tag.toString(16)}`);

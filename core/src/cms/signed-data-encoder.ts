@@ -11,8 +11,9 @@ import { HASH_LENGTH, OID, type HashName } from './oids.js';
 
 const NULL = Uint8Array.of(TAG.NULL, 0);
 
-/** INTEGER 1 and INTEGER 3, the SignedData / SignerInfo versions used here (RFC 5652 §5.1, §5.3). */
+/** INTEGER 1: SignedData version for id-data content, SignerInfo version for issuerAndSerialNumber (RFC 5652 §5.1, §5.3). */
 export const VERSION_1 = Uint8Array.of(TAG.INTEGER, 1, 1);
+/** INTEGER 3: SignedData version when eContentType is not id-data, e.g. TSTInfo (RFC 5652 §5.1). */
 export const VERSION_3 = Uint8Array.of(TAG.INTEGER, 1, 3);
 
 /** A digest AlgorithmIdentifier with absent parameters, as RFC 5754 §2 requires of SHA-2. */

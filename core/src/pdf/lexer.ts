@@ -304,6 +304,13 @@ export class Lexer {
     const start = this.pos + 1;
     const end = this.buf.indexOf(0x3e, start);
     if (end < 0) throw malformed('A hex string is not closed before the end of the file.');
+    this.pos = end + 1;
+    // Fast path: an even run of pure hex digits (every signature's /Contents) decodes natively.
+    if (((end - start) & 1) === 0) {
+      const fast = Buffer.from(this.buf.toString('latin1', start, end), 'hex');
+      if (fast.length * 2 === end - start) return new PdfString(fast, true);
+    }
+    this.pos = start - 1;
     const out = new Uint8Array(((end - start) >> 1) + 1);
     let n = 0;
     let hi = -1;

@@ -99,6 +99,7 @@ export class PdfReader {
   private readonly objStms = new WeakMap<PdfStream, ObjStm>();
   private pageRefsCache?: PdfRef[];
   private pageIndex?: Map<PdfRef, number>;
+  private pagesVerified = false;
 
   private constructor(bytes: Uint8Array) {
     this.bytes = bytes;
@@ -261,6 +262,12 @@ export class PdfReader {
     }
     const ref = refs[index];
     const dict = this.resolve(ref);
+    if (dict instanceof PdfDict && (dict.getName('Type') === 'Pages' || (dict.getName('Type') !== 'Page' && dict.has('Kids'))) && !this.pagesVerified) {
+      this.pagesVerified = true;
+      this.pageRefsCache = this.collectPages(this.catalog, (o) => this.resolve(o), true);
+      this.pageIndex = undefined;
+      return this.getPage(index);
+    }
     if (!(dict instanceof PdfDict)) throw new SignetError('PDF_MALFORMED', `Page ${index + 1} (${ref}) is not a dictionary. ${XREF_REPAIR}`);
     const inherited = (key: string): PdfObject | undefined => {
       let node: PdfDict = dict;
@@ -290,22 +297,34 @@ export class PdfReader {
     return [Math.min(a, c), Math.min(b, d), Math.max(a, c), Math.max(b, d)];
   }
 
-  private collectPages(catalog: PdfDict, res: (o: PdfObject | undefined) => PdfObject | undefined): PdfRef[] {
+  /**
+   * Flattens the page tree. Unless `verify`, a /Pages node whose /Count equals its number of kids
+   * is taken to hold only leaves, so large flat trees (pdf-lib's) cost no page parsing at all;
+   * {@link getPage} re-walks with `verify` if such a kid turns out to be a /Pages node.
+   */
+  private collectPages(catalog: PdfDict, res: (o: PdfObject | undefined) => PdfObject | undefined, verify = false): PdfRef[] {
     const out: PdfRef[] = [];
     const seen = new Set<PdfRef>();
-    const visit = (ref: PdfObject | undefined, depth: number): void => {
+    const visit = (ref: PdfObject | undefined, depth: number, leaf: boolean): void => {
       if (!(ref instanceof PdfRef) || seen.has(ref)) return;
       if (depth > MAX_TREE_DEPTH) throw new SignetError('PDF_LIMIT_EXCEEDED', `The page tree is deeper than ${MAX_TREE_DEPTH} levels. ${XREF_REPAIR}`);
       seen.add(ref);
+      if (leaf) {
+        out.push(ref);
+        return;
+      }
       const node = res(ref);
       if (!(node instanceof PdfDict)) return;
       const type = node.getName('Type');
       const kids = res(node.get('Kids'));
       if (type === 'Pages' || (type !== 'Page' && Array.isArray(kids))) {
-        if (Array.isArray(kids)) for (const k of kids) visit(k, depth + 1);
+        if (!Array.isArray(kids)) return;
+        const count = res(node.get('Count'));
+        const flat = !verify && count === kids.length && kids.every((k) => k instanceof PdfRef);
+        for (const k of kids) visit(k, depth + 1, flat);
       } else out.push(ref);
     };
-    visit(catalog.get('Pages'), 0);
+    visit(catalog.get('Pages'), 0, false);
     return out;
   }
 

@@ -48,6 +48,12 @@ describe('pki/issue-certificate', () => {
       assert.ok(info.x509.verify(issuing.publicKey));
     });
 
+    it('leaves out authorityInfoAccess when ocsp is false', () => {
+      const info = parseCertificate(issuePersonCertificate(pki.issuing, { name: '李四', idNumber }, { publicKey: key.publicKey, baseUrl, ocsp: false }));
+      assert.deepEqual(info.ocspUrls, []);
+      assert.deepEqual(info.crlUrls, [`${baseUrl}/pki/crl/issuing.crl`]);
+    });
+
     it('is valid 730 days from now by default, or for validityDays, never beyond the CA', () => {
       const now = new Date('2026-01-10T10:20:30.456Z');
       const pkiAtNow = createEmbeddedPki({ baseUrl, now, keys: { root: key, issuing: key, tsa: key } });

@@ -43,6 +43,12 @@ export interface IssueOptions {
   serial?: Uint8Array;
   /** Name of the issuing CA in the CRL URL (`<baseUrl>/pki/crl/<crlName>.crl`). Default 'issuing'. */
   crlName?: string;
+  /**
+   * Put the OCSP responder `<baseUrl>/pki/ocsp` in authorityInfoAccess. Default true. Pass false when
+   * no responder will be reachable (offline CLI signing): poppler ≤ 22.x reports "Unknown issue with
+   * Certificate" after a failed OCSP fetch, even though the chain is trusted.
+   */
+  ocsp?: boolean;
 }
 
 /** URLs of the embedded CA under `baseUrl` (the server serves them). */
@@ -114,11 +120,13 @@ export function issueOrganizationCertificate(ca: CaMaterial, org: { name: string
  * Issues an end-entity certificate for `subject` signed by `ca`. Extensions (RFC 5280 §4.2.1):
  * basicConstraints cA FALSE (critical), keyUsage digitalSignature + nonRepudiation (critical), no
  * extKeyUsage (so any-purpose CMS verification accepts it), authority and subject key identifiers,
- * the CA's CRL distribution point and the OCSP responder in authorityInfoAccess.
+ * the CA's CRL distribution point and (unless `opts.ocsp` is false) the OCSP responder in
+ * authorityInfoAccess.
  */
 export function issueEndEntityCertificate(ca: CaMaterial, subject: NameAttribute[], opts: IssueOptions): Uint8Array {
   const issuer = parseCertificate(ca.certificate);
   if (!issuer.isCa) throw new SignetError('INVALID_ARGUMENT', 'The issuing certificate is not a CA (basicConstraints cA is false). Pass the issuing CA.');
+  if (opts?.publicKey?.type !== 'public') throw new SignetError('INVALID_ARGUMENT', 'opts.publicKey must be a public KeyObject (crypto.createPublicKey or a KeyPool pair).');
   keyAlgorithmOf(opts.publicKey);
   const urls = pkiUrls(opts.baseUrl, opts.crlName);
   const notBefore = floorToSecond(opts.now ?? new Date());
@@ -150,7 +158,7 @@ export function issueEndEntityCertificate(ca: CaMaterial, subject: NameAttribute
         authorityKeyIdentifierExtension(issuer.spkiDer),
         subjectKeyIdentifierExtension(spkiDer),
         crlDistributionPointsExtension(urls.crl),
-        authorityInfoAccessExtension(urls.ocsp),
+        ...(opts.ocsp === false ? [] : [authorityInfoAccessExtension(urls.ocsp)]),
       ],
     },
     ca.privateKey,
@@ -162,7 +170,6 @@ function checkName(name: unknown, what: string): string {
   const s = typeof name === 'string' ? name.trim() : '';
   if (s === '') throw new SignetError('IDENTITY_INVALID', `The ${what} is empty. Provide the name as on the identity document.`);
   if ([...s].length > 64) throw new SignetError('IDENTITY_INVALID', `The ${what} is longer than 64 characters (X.520 upper bound). Shorten it.`);
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(s)) throw new SignetError('IDENTITY_INVALID', `The ${what} contains control characters. Remove them.`);
   return s;
 }

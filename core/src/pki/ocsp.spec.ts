@@ -151,20 +151,28 @@ describe('pki/ocsp', () => {
     });
     after(() => cleanup?.());
 
-    function opensslCheck(resp: Uint8Array, extra: string[] = []): string {
+    // Fixed dates: -attime for the certificates, a wide -validity_period for thisUpdate/nextUpdate.
+    const atTime = ['-attime', String(Date.parse('2026-03-01T12:00:00Z') / 1000), '-validity_period', String(100 * 365 * 86400)];
+
+    /** Runs `openssl ocsp -respin`; with `reqin`, openssl compares the nonces instead of printing a status. */
+    function opensslCheck(resp: Uint8Array, reqin?: string): string {
       writeFileSync(p('resp.der'), resp);
+      const subject = reqin ? ['-reqin', reqin] : ['-issuer', p('issuing.pem'), '-cert', p('leaf.pem')];
       const r = run('openssl', [
-        'ocsp', '-respin', p('resp.der'), '-issuer', p('issuing.pem'), '-cert', p('leaf.pem'),
-        '-CAfile', p('root.pem'), '-VAfile', p('issuing.pem'), '-resp_text', '-attime', String(Date.parse('2026-03-01T12:00:00Z') / 1000), ...extra,
+        'ocsp', '-respin', p('resp.der'), ...subject,
+        '-CAfile', p('root.pem'), '-VAfile', p('issuing.pem'), '-resp_text', ...atTime,
       ]);
       assert.equal(r.status, 0, r.stderr + r.stdout);
       assert.match(r.stderr + r.stdout, /Response verify OK/);
+      assert.doesNotMatch(r.stderr + r.stdout, /Status times invalid/);
+      if (reqin) assert.doesNotMatch(r.stderr + r.stdout, /no nonce|Nonce Verify error/i, 'openssl compared the nonces');
       return r.stdout;
     }
 
     it('openssl verifies a "good" response signed by the issuing CA', () => {
       const out = opensslCheck(buildOcspResponse(pki.issuing, [{ certId: certIdFor(leaf, issuing), status: 'good', thisUpdate, nextUpdate }], { producedAt }));
       assert.match(out, /leaf\.pem: good/);
+      assert.match(out, /Cert Status: good/);
       assert.match(out, /Responder Id: [0-9A-F]{40}/);
     });
 
@@ -180,7 +188,7 @@ describe('pki/ocsp', () => {
     it('openssl verifies the CA trust path without -VAfile when the chain is given', () => {
       writeFileSync(p('chain.pem'), derToPem(pki.root.certificate) + derToPem(pki.issuing.certificate));
       writeFileSync(p('resp2.der'), buildOcspResponse(pki.issuing, [{ certId: certIdFor(leaf, issuing), status: 'good', thisUpdate, nextUpdate }], { producedAt }));
-      const r = run('openssl', ['ocsp', '-respin', p('resp2.der'), '-issuer', p('issuing.pem'), '-cert', p('leaf.pem'), '-CAfile', p('chain.pem'), '-attime', String(Date.parse('2026-03-01T12:00:00Z') / 1000)]);
+      const r = run('openssl', ['ocsp', '-respin', p('resp2.der'), '-issuer', p('issuing.pem'), '-cert', p('leaf.pem'), '-CAfile', p('chain.pem'), ...atTime]);
       assert.equal(r.status, 0, r.stderr);
       assert.match(r.stderr + r.stdout, /Response verify OK/);
       assert.match(r.stdout, /leaf\.pem: good/);
@@ -194,8 +202,9 @@ describe('pki/ocsp', () => {
       assert.ok(sameCertId(req.certIds[0], certIdFor(leaf, issuing, 'sha1')));
       assert.ok(req.nonce && req.nonce.length > 0);
       const resp = buildOcspResponse(pki.issuing, req.certIds.map((certId) => ({ certId, status: 'good' as const, thisUpdate })), { producedAt, nonce: req.nonce });
-      const out = opensslCheck(resp, ['-reqin', p('req.der')]);
-      assert.doesNotMatch(out, /WARNING: no nonce|nonce verify error/i);
+      const out = opensslCheck(resp, p('req.der'));
+      assert.match(out, /Cert Status: good/);
+      assert.match(out, /OCSP Nonce/);
     });
 
     it('parses a request made by openssl with -no_nonce and SHA-256 CertIDs', () => {

@@ -9,7 +9,7 @@ import { PdfString } from '../pdf/objects.js';
 import { findSignatureFields, readDocMdpPermission, type SignatureFieldInfo } from '../pdf/acroform.js';
 import { readDss } from '../pdf/dss.js';
 import { parseSignedData, verifySignerInfo } from '../cms/index.js';
-import { verifyTimestampToken } from '../tsa/index.js';
+import { parseTimestampToken, verifyTimestampToken } from '../tsa/index.js';
 import { parseCertificate, validateChain, type CertificateInfo, type ChainResult } from '../pki/index.js';
 import { allowedKinds, analyzeRevision, modificationLevel, type MdpLevel, type RevisionChanges } from './modifications.js';
 import type { CertificateSummary, SignatureReport, TimestampSummary, VerificationReport } from './report.js';
@@ -62,8 +62,29 @@ export function verifyPdf(bytes: Uint8Array, opts: VerifyOptions): VerificationR
   };
   const mdp = readDocMdpPermission(reader);
 
+  // Hash the file once: the latest signature's signed prefix is shared with the whole-file hash
+  // (node's Hash.copy forks the SHA-256 state), so a single-signature file costs one pass.
+  let latest: { field: SignatureFieldInfo; br: number[] } | undefined;
+  for (const f of fields) {
+    const br = reader.resolve(f.signature!.get('ByteRange'));
+    if (!Array.isArray(br) || br.length !== 4 || !br.every((n) => typeof n === 'number' && n >= 0)) continue;
+    const nums = br as number[];
+    if (nums[0] !== 0 || nums[1] >= nums[2] || nums[2] + nums[3] > bytes.length) continue;
+    if (!latest || nums[1] > latest.br[1]) latest = { field: f, br: nums };
+  }
+  let fileSha256: string;
+  const presha = new Map<SignatureFieldInfo, Uint8Array>();
+  if (latest) {
+    const [, a, b, c] = latest.br;
+    const h = createHash('sha256').update(bytes.subarray(0, a));
+    presha.set(latest.field, h.copy().update(bytes.subarray(b, b + c)).digest());
+    fileSha256 = h.update(bytes.subarray(a)).digest('hex');
+  } else {
+    fileSha256 = sha256Hex(bytes);
+  }
+
   // Reports in signing order (by revision), which is AcroForm order for well-behaved files.
-  const reports = fields.map((f, i) => verifyOne(reader, f, i, { dss, now, anchors: opts.trustAnchors, changesOf, mdp }));
+  const reports = fields.map((f, i) => verifyOne(reader, f, i, { dss, now, anchors: opts.trustAnchors, changesOf, mdp, presha: presha.get(f) }));
   reports.sort((a, b) => a.revision - b.revision || a.index - b.index);
   reports.forEach((r, i) => (r.index = i + 1));
 
@@ -89,7 +110,7 @@ export function verifyPdf(bytes: Uint8Array, opts: VerifyOptions): VerificationR
     valid,
     summary,
     summaryZh,
-    fileSha256: sha256Hex(bytes),
+    fileSha256,
     fileSize: bytes.length,
     revisionCount,
     signatureCount: reports.length,
@@ -105,6 +126,8 @@ interface Ctx {
   anchors: Uint8Array[];
   changesOf: (k: number) => RevisionChanges;
   mdp: ReturnType<typeof readDocMdpPermission>;
+  /** SHA-256 over this signature's byte ranges, when already computed. */
+  presha?: Uint8Array;
 }
 
 function verifyOne(reader: PdfReader, field: SignatureFieldInfo, i: number, ctx: Ctx): SignatureReport {
@@ -137,6 +160,7 @@ function verifyOne(reader: PdfReader, field: SignatureFieldInfo, i: number, ctx:
   let digest: Uint8Array = new Uint8Array();
   const hashRanges = (alg: string) => {
     if (!byteRangeValid) return new Uint8Array();
+    if (alg === 'sha256' && ctx.presha) return ctx.presha;
     return createHash(alg).update(bytes.subarray(0, br[1])).update(bytes.subarray(br[2], br[2] + br[3])).digest();
   };
 
@@ -153,8 +177,9 @@ function verifyOne(reader: PdfReader, field: SignatureFieldInfo, i: number, ctx:
 
   try {
     if (isDocTs) {
-      digest = hashRanges('sha256');
-      const v = verifyTimestampToken(contents, { digest, algorithm: 'sha256' }, extraCerts);
+      const alg = nodeHashName(parseTimestampToken(contents).messageImprint.algorithm);
+      digest = hashRanges(alg);
+      const v = verifyTimestampToken(contents, { digest, algorithm: alg }, extraCerts);
       digestMatches = v.imprintMatches;
       signatureValid = v.signatureValid;
       problems.push(...v.problems);

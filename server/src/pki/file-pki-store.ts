@@ -23,6 +23,12 @@ interface CaFile {
   version: 1;
   createdAt: string;
   baseUrl: string;
+  /**
+   * Whether signer certificates carry the OCSP URL. Only when the operator gave a public base URL:
+   * a localhost responder is unreachable for every relying party, and poppler <= 22.12 then reports
+   * "Unknown issue with Certificate" (it reads NSS's stale error after a soft OCSP failure).
+   */
+  ocspInCertificates?: boolean;
   root: SealedMaterial;
   issuing: SealedMaterial;
   tsa: SealedMaterial;
@@ -58,6 +64,7 @@ export class FilePkiStore {
     readonly pki: EmbeddedPki,
     readonly baseUrl: string,
     private readonly masterKey: MasterKey,
+    readonly ocspInCertificates = false,
   ) {
     const regPath = join(dataDir, 'pki', 'registry.json');
     this.registry = existsSync(regPath) ? (JSON.parse(readFileSync(regPath, 'utf8')) as RegistryFile) : { version: 1, issued: [], revoked: [], crlNumber: 1 };
@@ -69,7 +76,7 @@ export class FilePkiStore {
   }
 
   /** Creates the root CA, issuing CA and TSA if absent; idempotent. Returns the store and whether it was created. */
-  static init(dataDir: string, masterKey: MasterKey, baseUrl: string): { store: FilePkiStore; created: boolean } {
+  static init(dataDir: string, masterKey: MasterKey, baseUrl: string, publicBaseUrl = false): { store: FilePkiStore; created: boolean } {
     if (FilePkiStore.exists(dataDir)) return { store: FilePkiStore.open(dataDir, masterKey), created: false };
     const pki = createEmbeddedPki({ baseUrl, orgName: 'Signet Demo CA' });
     const seal = (m: CaMaterial, label: string): SealedMaterial => ({
@@ -80,12 +87,13 @@ export class FilePkiStore {
       version: 1,
       createdAt: new Date().toISOString(),
       baseUrl,
+      ocspInCertificates: publicBaseUrl,
       root: seal(pki.root, 'ca:root'),
       issuing: seal(pki.issuing, 'ca:issuing'),
       tsa: seal(pki.tsa, 'ca:tsa'),
     };
     writeFileAtomic(join(dataDir, 'pki', 'ca.json'), JSON.stringify(file, null, 2), 0o600);
-    const store = new FilePkiStore(dataDir, pki, baseUrl, masterKey);
+    const store = new FilePkiStore(dataDir, pki, baseUrl, masterKey, publicBaseUrl);
     for (const [ca, m] of [['root', pki.issuing], ['root', pki.tsa]] as const) store.record(ca, m.certificate);
     store.saveRegistry();
     return { store, created: true };
@@ -106,7 +114,7 @@ export class FilePkiStore {
       privateKey: createPrivateKey({ key: masterKey.open(Buffer.from(m.key, 'base64'), label), format: 'der', type: 'pkcs8' }),
     });
     const pki: EmbeddedPki = { root: open(file.root, 'ca:root'), issuing: open(file.issuing, 'ca:issuing'), tsa: open(file.tsa, 'ca:tsa') };
-    return new FilePkiStore(dataDir, pki, file.baseUrl, masterKey);
+    return new FilePkiStore(dataDir, pki, file.baseUrl, masterKey, !!file.ocspInCertificates);
   }
 
   /** The trust anchor (root CA certificate), DER. */
@@ -173,7 +181,7 @@ export class FilePkiStore {
       }
     }
     const { privateKey, publicKey } = generateKeyPair(keyKind);
-    const opts = { publicKey, baseUrl: this.baseUrl };
+    const opts = { publicKey, baseUrl: this.baseUrl, ocsp: this.ocspInCertificates };
     const cert = identity.kind === 'person'
       ? issuePersonCertificate(this.pki.issuing, { name: identity.name, idNumber: identity.idNumber }, opts)
       : issueOrganizationCertificate(this.pki.issuing, { name: identity.name, uscc: identity.uscc }, opts);
