@@ -74,7 +74,8 @@ export function checkCanSign(reader: PdfReader, certify?: 1 | 2 | 3): void {
 /** Builds the signature revision with placeholders and hashes its byte ranges. */
 export function prepareSignature(input: Uint8Array | PdfReader, opts: PrepareOptions): PreparedSignature {
   const reader = input instanceof PdfReader ? input : PdfReader.load(input);
-  checkCanSign(reader, opts.kind === 'signature' ? opts.certify : undefined);
+  // Document time-stamps and DSS updates stay allowed under every DocMDP level (ETSI EN 319 142-1 §5.4).
+  if (opts.kind === 'signature') checkCanSign(reader, opts.certify);
   const pageIndex = (opts.page ?? 1) - 1;
   if (pageIndex < 0 || pageIndex >= reader.pageCount()) {
     throw new SignetError('PDF_PAGE_OUT_OF_RANGE', `Page ${opts.page} does not exist; the document has ${reader.pageCount()} page(s)`);

@@ -102,7 +102,7 @@ export function analyzeRevision(reader: PdfReader, k: number): RevisionChanges {
   const classifyAnnot = (o: PdfObject | undefined, r: number): ChangeKind => {
     const d = at(o, r);
     if (!(d instanceof PdfDict)) return 'other';
-    if (fieldType(reader, d, r) === 'Sig') return 'signature';
+    if (fieldType(reader, d, r) === 'Sig') return isDocTimestampField(reader, d, r) ? 'doc-timestamp' : 'signature';
     if (d.getName('Subtype') === 'Widget' || d.has('FT') || d.has('T')) return 'form-fill';
     return 'annotation';
   };
@@ -116,6 +116,7 @@ export function analyzeRevision(reader: PdfReader, k: number): RevisionChanges {
     if (kinds.includes('other')) return 'other';
     if (kinds.includes('annotation')) return 'annotation';
     if (kinds.includes('form-fill')) return 'form-fill';
+    if (kinds.includes('signature')) return 'signature';
     return kinds[0] ?? fallback;
   };
   const diffArray = (num: number, oldV: PdfObject | undefined, newV: PdfObject | undefined, what: string) => {
@@ -159,7 +160,9 @@ export function analyzeRevision(reader: PdfReader, k: number): RevisionChanges {
     }
     const newObj = reader.getObjectAt(num, k);
     if (oldObj === undefined) {
-      changes.push({ objectNumber: num, kind: classifyNew(newObj), description: 'new object' });
+      let kind = classifyNew(newObj);
+      if (kind === 'signature' && newObj instanceof PdfDict && isDocTimestampField(reader, newObj, k)) kind = 'doc-timestamp';
+      changes.push({ objectNumber: num, kind, description: 'new object' });
       continue;
     }
     if (pdfEquals(oldObj, newObj)) continue;
@@ -223,6 +226,12 @@ function classifyNew(o: PdfObject | undefined): ChangeKind {
   if (type === 'Sig' || d.getName('FT') === 'Sig') return 'signature';
   if (type === 'DSS') return 'dss';
   return 'added';
+}
+
+/** True when a signature field's value is a document time-stamp (ISO 32000-2 §12.8.5). */
+function isDocTimestampField(reader: PdfReader, d: PdfDict, r: number): boolean {
+  const v = reader.resolveAt(d.get('V'), r);
+  return v instanceof PdfDict && (v.getName('Type') === 'DocTimeStamp' || v.getName('SubFilter') === 'ETSI.RFC3161');
 }
 
 /** The field type of a field/widget dictionary, following /Parent (inheritable, §12.7.3.1). */

@@ -102,7 +102,10 @@ describe('signet CLI', function () {
       nss ??= makeNssDb([rootPem]);
       const out = pdfsig(contract, nss.nssDir);
       assert.equal(out.signatures.length, 4, out.stdout);
-      for (const s of out.signatures) {
+      // poppler 22.12 cannot validate ETSI.RFC3161 document time-stamps; openssl ts checks that one below.
+      const cms = out.signatures.filter((s) => s.subFilter === 'ETSI.CAdES.detached');
+      assert.equal(cms.length, 3, out.stdout);
+      for (const s of cms) {
         assert.equal(s.validation, 'Signature is Valid.', s.raw);
         assert.equal(s.certificate, 'Certificate is Trusted.', s.raw);
       }
