@@ -20,3 +20,4 @@ export * from './identity/uscc.js';
 export * from './identity/samples.js';
 export * from './pades/index.js';
 export * from './verify/index.js';
+export * from './evidence/index.js';

@@ -7,6 +7,12 @@ import {
   parseTimestampResponse, verifyTimestampToken, signPdf, verifyPdf, sampleIdCardNumber,
 } from '@signet/core';
 import { corpusFile, tempDir } from '@signet/test-support';
+import type { VerificationReport } from '@signet/core';
+
+interface ApiError {
+  code: string;
+  message: string;
+}
 import { createApp } from './app.js';
 import { openInstallation, type Installation } from './installation.js';
 import { openApiDocument } from './http/openapi.js';
@@ -42,28 +48,28 @@ describe('server app', function () {
     it('returns the report of a signed PDF', async () => {
       const res = await fetch(`${base}/api/v1/verify`, { method: 'POST', headers: { 'content-type': 'application/pdf' }, body: await signedPdf() });
       assert.equal(res.status, 200);
-      const report = await res.json();
+      const report = (await res.json()) as VerificationReport;
       assert.equal(report.valid, true);
-      assert.equal(report.signatures[0].signer.commonName, '李四');
+      assert.equal(report.signatures[0].signer?.commonName, '李四');
       assert.equal(report.signatures[0].padesLevel, 'B-T');
     });
 
     it('answers a file that is not a PDF with 422 PDF_NOT_PDF', async () => {
       const res = await fetch(`${base}/api/v1/verify`, { method: 'POST', headers: { 'content-type': 'application/pdf' }, body: 'hello' });
       assert.equal(res.status, 422);
-      assert.equal((await res.json()).code, 'PDF_NOT_PDF');
+      assert.equal(((await res.json()) as ApiError).code, 'PDF_NOT_PDF');
     });
 
     it('answers an empty body with 400 and says how to send the file', async () => {
       const res = await fetch(`${base}/api/v1/verify`, { method: 'POST' });
       assert.equal(res.status, 400);
-      assert.match((await res.json()).message, /application\/pdf/);
+      assert.match(((await res.json()) as ApiError).message, /application\/pdf/);
     });
 
     it('answers an oversized upload with 413', async () => {
       const res = await fetch(`${base}/api/v1/verify`, { method: 'POST', headers: { 'content-type': 'application/pdf' }, body: new Uint8Array(3 * 1024 * 1024) });
       assert.equal(res.status, 413);
-      assert.equal((await res.json()).code, 'PAYLOAD_TOO_LARGE');
+      assert.equal(((await res.json()) as ApiError).code, 'PAYLOAD_TOO_LARGE');
     });
 
     it('is described by the OpenAPI document, as is every /api/v1 route', async () => {
