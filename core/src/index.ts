@@ -9,6 +9,7 @@ export * from './pdf/acroform.js';
 export * from './pdf/appearance.js';
 export * from './pdf/image.js';
 export * from './pdf/dss.js';
+export * from './font/index.js';
 export {
   buildPadesSignedData, parseSignedData, verifySignerInfo, findSignerCertificate,
   type BuildPadesSignedDataOptions, type ParsedSignedData, type ParsedSignerInfo, type SignerVerification,

@@ -1,0 +1,2 @@
+export * from './font-program.js';
+export * from './font-subset.js';
