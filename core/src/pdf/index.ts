@@ -9,3 +9,4 @@ export * from './filters.js';
 export * from './reader.js';
 export * from './writer.js';
 export * from './equals.js';
+export * from './document-builder.js';
