@@ -59,6 +59,8 @@ export const ERROR_CODES = {
   INVALID_ARGUMENT: 'Invalid argument',
   /** Another writer saved the record first (optimistic versioning). Reload and retry. */
   VERSION_CONFLICT: 'The record was changed by someone else',
+  /** A unique key (an id, or an idempotency key such as appId + bizNo) is already taken. Use the existing record. */
+  DUPLICATE: 'The record already exists',
   /** The thing asked for does not exist. Check the id. */
   NOT_FOUND: 'Not found',
   /** An internal invariant failed. Report it; the previous state is untouched. */

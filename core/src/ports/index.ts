@@ -7,3 +7,4 @@ export * from './message-sender.js';
 export * from './identity-provider.js';
 export * from './event-publisher.js';
 export * from './contract-repository.js';
+export * from './record-store.js';
