@@ -22,3 +22,4 @@ export * from './identity/samples.js';
 export * from './pades/index.js';
 export * from './verify/index.js';
 export * from './evidence/index.js';
+export * from './directory/index.js';

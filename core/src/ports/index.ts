@@ -8,3 +8,5 @@ export * from './identity-provider.js';
 export * from './event-publisher.js';
 export * from './contract-repository.js';
 export * from './record-store.js';
+export * from './field-cipher.js';
+export * from './signer-key-store.js';
