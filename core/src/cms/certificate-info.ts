@@ -2,7 +2,8 @@
  * The few certificate fields CMS needs (RFC 5280 §4.1), read from the DER by offset and cached per
  * certificate byte array, plus public keys cached per SubjectPublicKeyInfo.
  */
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import { ContentCache } from '../util/content-cache.js';
 import { SignetError } from '../errors.js';
 import { children, content, decodeOid, DerError, expect, raw, readNode, TAG, type DerNode } from './der.js';
 import { OID } from './oids.js';
@@ -36,23 +37,55 @@ export interface CertificateInfo {
 }
 
 const infoCache = new WeakMap<Uint8Array, CertificateInfo>();
+const contentCache = new ContentCache<CertificateInfo>(2048);
 
 /**
  * Reads the fields of an X.509 certificate that CMS uses. Cached per byte array (WeakMap), so a
- * KeySigner's certificate is parsed once. Throws SignetError CERT_INVALID when it is not a certificate.
+ * KeySigner's certificate is parsed once, and per content, so the same CA certificate embedded in
+ * every signature is decoded once per process. Throws SignetError CERT_INVALID when it is not a certificate.
  */
 export function certificateInfo(der: Uint8Array): CertificateInfo {
   let info = infoCache.get(der);
   if (!info) {
-    try {
-      info = parseCertificate(der);
-    } catch (e) {
-      if (!(e instanceof DerError)) throw e;
-      throw new SignetError('CERT_INVALID', `The certificate could not be parsed (${e.message}). Provide a DER-encoded X.509 certificate.`);
-    }
+    const known = contentCache.get(der, () => {
+      try {
+        return parseCertificate(new Uint8Array(der));
+      } catch (e) {
+        if (!(e instanceof DerError)) throw e;
+        throw new SignetError('CERT_INVALID', `The certificate could not be parsed (${e.message}). Provide a DER-encoded X.509 certificate.`);
+      }
+    });
+    info = rebase(known, der);
     infoCache.set(der, info);
   }
   return info;
+}
+
+const digestCache = new ContentCache<Map<string, Uint8Array>>(2048);
+
+/** The digest of a certificate's DER with `hash` (ESS signing-certificate binding), cached per content. */
+export function certificateDigest(der: Uint8Array, hash: string): Uint8Array {
+  const byHash = digestCache.get(der, () => new Map());
+  let d = byHash.get(hash);
+  if (!d) byHash.set(hash, (d = new Uint8Array(createHash(hash).update(der).digest())));
+  return d;
+}
+
+/** The same fields as views into `der`, which holds the same bytes as `info.der`. */
+function rebase(info: CertificateInfo, der: Uint8Array): CertificateInfo {
+  const base = info.der.byteOffset;
+  const view = (v: Uint8Array) => der.subarray(v.byteOffset - base, v.byteOffset - base + v.length);
+  return {
+    der,
+    serialDer: view(info.serialDer),
+    serial: view(info.serial),
+    issuerDer: view(info.issuerDer),
+    subjectDer: view(info.subjectDer),
+    spkiDer: view(info.spkiDer),
+    keyAlgorithm: info.keyAlgorithm,
+    extensions: info.extensions.map((e) => ({ oid: e.oid, critical: e.critical, value: view(e.value) })),
+    subjectKeyId: info.subjectKeyId && view(info.subjectKeyId),
+  };
 }
 
 function parseCertificate(der: Uint8Array): CertificateInfo {

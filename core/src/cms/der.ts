@@ -250,6 +250,20 @@ export function raw(buf: Uint8Array, node: DerNode): Uint8Array {
 /** Decodes an OBJECT IDENTIFIER's content (X.690 §8.19) to dotted form. */
 export function decodeOid(buf: Uint8Array, node: DerNode): string {
   if (node.tag !== TAG.OID) throw new DerError(`expected an OBJECT IDENTIFIER at offset ${node.start}`);
+  // The same few dozen OIDs recur in every CMS and certificate: decode each once.
+  const key = Buffer.from(buf.buffer, buf.byteOffset + node.contentStart, node.contentEnd - node.contentStart).toString('latin1');
+  let dotted = oidText.get(key);
+  if (dotted === undefined) {
+    dotted = decodeOidSlow(buf, node);
+    if (oidText.size > 4096) oidText.clear();
+    oidText.set(key, dotted);
+  }
+  return dotted;
+}
+
+const oidText = new Map<string, string>();
+
+function decodeOidSlow(buf: Uint8Array, node: DerNode): string {
   const parts: number[] = [];
   let value = 0;
   for (let i = node.contentStart; i < node.contentEnd; i++) {

@@ -88,7 +88,11 @@ export function parseSignedData(der: Uint8Array): ParsedSignedData {
 function parse(der: Uint8Array): ParsedSignedData {
   if (!(der instanceof Uint8Array)) throw new DerError('input is not a byte array');
   const ci = expect(der, readNode(der, 0), TAG.SEQUENCE, 'ContentInfo');
-  for (let i = ci.end; i < der.length; i++) if (der[i] !== 0) throw new DerError(`non-zero bytes follow the ContentInfo at offset ${i}`);
+  if (ci.end < der.length && !allZero(der, ci.end)) {
+    let i = ci.end;
+    while (der[i] === 0) i++;
+    throw new DerError(`non-zero bytes follow the ContentInfo at offset ${i}`);
+  }
   const [ctNode, wrapped] = children(der, ci);
   const contentType = decodeOid(der, expect(der, ctNode, TAG.OID, 'contentType'));
   if (contentType !== OID.signedData) throw new DerError(`content type is ${contentType}, not id-signedData`);
@@ -115,6 +119,15 @@ function parse(der: Uint8Array): ParsedSignedData {
   }
   const signerInfos = children(der, expect(der, f[i], TAG.SET, 'signerInfos')).map((n) => parseSignerInfo(der, n));
   return { version, eContentType, eContent, certificates, crls, digestAlgorithms, signerInfos };
+}
+
+let zeros = new Uint8Array(16384);
+
+/** True when every byte of `b` from `from` on is zero: one memcmp per chunk, not a loop in JS. */
+function allZero(b: Uint8Array, from: number): boolean {
+  const tail = Buffer.from(b.buffer, b.byteOffset + from, b.length - from);
+  if (zeros.length < tail.length) zeros = new Uint8Array(tail.length);
+  return tail.equals(zeros.subarray(0, tail.length));
 }
 
 /** The content of an OCTET STRING, primitive or (BER) constructed. */

@@ -3,9 +3,9 @@
  * certificate, checks the message digest, the signature and the ESS certificate binding.
  * Outcomes are values: a bad signature is reported, never thrown.
  */
-import { constants, createHash, publicDecrypt, verify, type KeyObject } from 'node:crypto';
+import { constants, publicDecrypt, verify, type KeyObject } from 'node:crypto';
 import { SignetError } from '../errors.js';
-import { certificateInfo, publicKeyOf, type CertificateInfo } from './certificate-info.js';
+import { certificateDigest, certificateInfo, publicKeyOf, type CertificateInfo } from './certificate-info.js';
 import { bytesEqual, children, decodeOid, decodeSmallInteger, DerError, hex, readNode, TAG } from './der.js';
 import { hashNameOf, normaliseHash, OID, type HashName } from './oids.js';
 import type { ParsedSignedData, ParsedSignerInfo } from './parse-signed-data.js';
@@ -190,7 +190,7 @@ export function verifySignerInfo(
       result.essCertMatches = false;
       problems.push(`The ESS signing-certificate hash algorithm ${ref.hashAlgorithm} is not supported.`);
     } else {
-      result.essCertMatches = bytesEqual(createHash(hash).update(cert.der).digest(), ref.certHash);
+      result.essCertMatches = bytesEqual(certificateDigest(cert.der, hash), ref.certHash);
       if (!result.essCertMatches) problems.push('The ESS signing-certificate attribute names another certificate than the signer certificate (RFC 5035 §3).');
     }
   }

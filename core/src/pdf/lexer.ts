@@ -306,9 +306,13 @@ export class Lexer {
     if (end < 0) throw malformed('A hex string is not closed before the end of the file.');
     this.pos = end + 1;
     // Fast path: an even run of pure hex digits (every signature's /Contents) decodes natively.
+    // A signature's /Contents is mostly zero padding: only the part before it is decoded, the rest
+    // is checked with memcmp and left as the zeros of the new array.
     if (((end - start) & 1) === 0) {
-      const fast = Buffer.from(this.buf.toString('latin1', start, end), 'hex');
-      if (fast.length * 2 === end - start) return new PdfString(fast, true);
+      const used = start + zeroPaddingStart(this.buf, start, end);
+      const out = new Uint8Array((end - start) >> 1);
+      const n = Buffer.from(out.buffer, 0, out.length).write(this.buf.toString('latin1', start, used), 'hex');
+      if (n * 2 === used - start) return new PdfString(out, true);
     }
     this.pos = start - 1;
     const out = new Uint8Array(((end - start) >> 1) + 1);
@@ -450,4 +454,17 @@ function hex(c: number): number {
 export function parseObject(input: string | Uint8Array): PdfObject {
   const bytes = typeof input === 'string' ? Buffer.from(input, 'latin1') : input;
   return new Lexer(bytes).parseObject();
+}
+
+const ZERO_DIGITS = Buffer.alloc(4096, 0x30);
+
+/**
+ * The offset (from `start`, even) where a run of ASCII '0' digits reaching `end` begins: found by
+ * comparing 4 KB blocks backwards with memcmp, then digit pairs.
+ */
+function zeroPaddingStart(buf: Buffer, start: number, end: number): number {
+  let p = end;
+  while (p - start >= ZERO_DIGITS.length && buf.compare(ZERO_DIGITS, 0, ZERO_DIGITS.length, p - ZERO_DIGITS.length, p) === 0) p -= ZERO_DIGITS.length;
+  while (p - start >= 2 && buf[p - 1] === 0x30 && buf[p - 2] === 0x30) p -= 2;
+  return p - start;
 }

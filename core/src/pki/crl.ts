@@ -3,6 +3,7 @@
  * any CRL for validation.
  */
 import { createHash } from 'node:crypto';
+import { ContentCache } from '../util/content-cache.js';
 import { SignetError } from '../errors.js';
 import { authorityKeyIdentifierExtension, encodeExtension, floorToSecond, type Extension } from './build-certificate.js';
 import {
@@ -152,23 +153,18 @@ export interface ParsedCrl {
   verify(issuer: CertificateInfo): boolean;
 }
 
-const crlCache = new Map<string, ParsedCrl>();
+const crlCache = new ContentCache<ParsedCrl>(1024);
 
-/** Parses a CRL (DER or PEM). Cached per process by SHA-256. Throws CERT_INVALID when it is not a CRL. */
+/** Parses a CRL (DER or PEM). Cached per process by content. Throws CERT_INVALID when it is not a CRL. */
 export function parseCrl(input: Uint8Array | string): ParsedCrl {
   const der = toDer(input);
-  const sha256Hex = createHash('sha256').update(der).digest('hex');
-  const hit = crlCache.get(sha256Hex);
-  if (hit) return hit;
-  let parsed: ParsedCrl;
-  try {
-    parsed = decodeCrl(new Uint8Array(der), sha256Hex);
-  } catch (e) {
-    throw new SignetError('CERT_INVALID', `The CRL could not be parsed (${(e as Error).message}). Provide a DER or PEM X.509 CRL.`);
-  }
-  if (crlCache.size >= 1024) crlCache.delete(crlCache.keys().next().value as string);
-  crlCache.set(sha256Hex, parsed);
-  return parsed;
+  return crlCache.get(der, () => {
+    try {
+      return decodeCrl(new Uint8Array(der), createHash('sha256').update(der).digest('hex'));
+    } catch (e) {
+      throw new SignetError('CERT_INVALID', `The CRL could not be parsed (${(e as Error).message}). Provide a DER or PEM X.509 CRL.`);
+    }
+  });
 }
 
 function decodeCrl(der: Uint8Array, sha256Hex: string): ParsedCrl {

@@ -3,6 +3,7 @@
  * verifying any response during validation.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { ContentCache } from '../util/content-cache.js';
 import { SignetError } from '../errors.js';
 import { encodeExtension, floorToSecond } from './build-certificate.js';
 import { REVOCATION_REASON_CODES, serialBytesFromHex, normaliseSerialHex, extensions, type RevocationReason } from './crl.js';
@@ -271,22 +272,17 @@ export interface ParsedOcspResponse {
   verify(issuer: CertificateInfo): boolean;
 }
 
-const ocspCache = new Map<string, ParsedOcspResponse>();
+const ocspCache = new ContentCache<ParsedOcspResponse>(1024);
 
-/** Parses an OCSPResponse (DER). Cached per process by SHA-256. Throws CERT_INVALID when malformed. */
+/** Parses an OCSPResponse (DER). Cached per process by content. Throws CERT_INVALID when malformed. */
 export function parseOcspResponse(der: Uint8Array): ParsedOcspResponse {
-  const sha256Hex = createHash('sha256').update(der).digest('hex');
-  const hit = ocspCache.get(sha256Hex);
-  if (hit) return hit;
-  let parsed: ParsedOcspResponse;
-  try {
-    parsed = decodeOcspResponse(new Uint8Array(der), sha256Hex);
-  } catch (e) {
-    throw new SignetError('CERT_INVALID', `The OCSP response could not be parsed (${(e as Error).message}). Provide a DER-encoded RFC 6960 OCSPResponse.`);
-  }
-  if (ocspCache.size >= 1024) ocspCache.delete(ocspCache.keys().next().value as string);
-  ocspCache.set(sha256Hex, parsed);
-  return parsed;
+  return ocspCache.get(der, () => {
+    try {
+      return decodeOcspResponse(new Uint8Array(der), createHash('sha256').update(der).digest('hex'));
+    } catch (e) {
+      throw new SignetError('CERT_INVALID', `The OCSP response could not be parsed (${(e as Error).message}). Provide a DER-encoded RFC 6960 OCSPResponse.`);
+    }
+  });
 }
 
 function decodeOcspResponse(der: Uint8Array, sha256Hex: string): ParsedOcspResponse {

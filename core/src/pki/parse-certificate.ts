@@ -2,6 +2,7 @@
  * X.509 certificate parsing (RFC 5280 §4), cached per process by the DER's SHA-256.
  */
 import { createHash, X509Certificate, type KeyObject } from 'node:crypto';
+import { ContentCache } from '../util/content-cache.js';
 import { SignetError } from '../errors.js';
 import {
   childrenOf,
@@ -97,29 +98,23 @@ const KEY_USAGE_NAMES = [
   'decipherOnly',
 ];
 
-const CACHE_LIMIT = 4096;
-const cache = new Map<string, CertificateInfo>();
+const cache = new ContentCache<CertificateInfo>(4096);
 
 /**
  * Parses an X.509 certificate (DER, or PEM text) into {@link CertificateInfo}. Results are cached
- * per process by SHA-256 of the DER, so repeated parsing of the same CA certificates is free.
+ * per process by content, so repeated parsing of the same CA certificates is free.
  * Throws CERT_INVALID when the bytes are not a certificate.
  */
 export function parseCertificate(input: Uint8Array | string): CertificateInfo {
   const der = toDer(input);
-  const sha256Hex = createHash('sha256').update(der).digest('hex');
-  const hit = cache.get(sha256Hex);
-  if (hit) return hit;
-  let info: CertificateInfo;
-  try {
-    info = decodeCertificate(new Uint8Array(der), sha256Hex);
-  } catch (e) {
-    if (e instanceof SignetError) throw e;
-    throw new SignetError('CERT_INVALID', `The certificate could not be parsed (${(e as Error).message}). Provide a DER or PEM X.509 certificate.`);
-  }
-  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
-  cache.set(sha256Hex, info);
-  return info;
+  return cache.get(der, () => {
+    try {
+      return decodeCertificate(new Uint8Array(der), createHash('sha256').update(der).digest('hex'));
+    } catch (e) {
+      if (e instanceof SignetError) throw e;
+      throw new SignetError('CERT_INVALID', `The certificate could not be parsed (${(e as Error).message}). Provide a DER or PEM X.509 certificate.`);
+    }
+  });
 }
 
 /** The subjectPublicKey bits of a SubjectPublicKeyInfo (RFC 5280 §4.1.2.7). */

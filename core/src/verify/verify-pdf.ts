@@ -28,8 +28,16 @@ const MDP_TEXT: Record<1 | 2 | 3, string> = {
   3: 'form filling, signing and annotations allowed',
 };
 
-/** Summarizes a certificate for the report. */
+const summaries = new WeakMap<CertificateInfo, CertificateSummary>();
+
+/** Summarizes a certificate for the report (once per parsed certificate; callers get a copy). */
 export function summarizeCertificate(c: CertificateInfo): CertificateSummary {
+  let s = summaries.get(c);
+  if (!s) summaries.set(c, (s = makeSummary(c)));
+  return { ...s };
+}
+
+function makeSummary(c: CertificateInfo): CertificateSummary {
   const fmtDn = (dn: Record<string, string>) => Object.entries(dn).map(([k, v]) => `${k}=${v}`).join(', ');
   return {
     subject: fmtDn(c.subject),
