@@ -8,7 +8,7 @@ import { createHash, createPrivateKey, type KeyObject } from 'node:crypto';
 import {
   SignetError, createEmbeddedPki, derToPem, pemToDer, parseCertificate, generateKeyPair,
   issuePersonCertificate, issueOrganizationCertificate, NodeCryptoKeySigner,
-  type EmbeddedPki, type CaMaterial, type RevokedEntry, type KeyKind,
+  type EmbeddedPki, type CaMaterial, type RevokedEntry, type KeyKind, type KeyPair,
 } from '@signet/core';
 import { writeFileAtomic } from '../storage/atomic-write.js';
 import { MasterKey } from '../storage/master-key.js';
@@ -167,7 +167,7 @@ export class FilePkiStore {
    * Returns a KeySigner for an identity: the stored key and certificate when this identity signed
    * before, otherwise a new key pair and a certificate from the issuing CA (stored sealed).
    */
-  signerFor(identity: SignerIdentity, keyKind: KeyKind = 'rsa-2048'): NodeCryptoKeySigner {
+  signerFor(identity: SignerIdentity, keyKind: KeyKind = 'rsa-2048', newKey: () => KeyPair = () => generateKeyPair(keyKind)): NodeCryptoKeySigner {
     const idKey = identity.kind === 'person' ? `p:${identity.name}:${identity.idNumber}` : `o:${identity.name}:${identity.uscc}`;
     const id = createHash('sha256').update(`${idKey}:${keyKind}`).digest('hex').slice(0, 32);
     const path = join(this.dataDir, 'pki', 'signers', `${id}.json`);
@@ -180,7 +180,7 @@ export class FilePkiStore {
         return new NodeCryptoKeySigner(key, cert, [this.pki.issuing.certificate]);
       }
     }
-    const { privateKey, publicKey } = generateKeyPair(keyKind);
+    const { privateKey, publicKey } = newKey();
     const opts = { publicKey, baseUrl: this.baseUrl, ocsp: this.ocspInCertificates };
     const cert = identity.kind === 'person'
       ? issuePersonCertificate(this.pki.issuing, { name: identity.name, idNumber: identity.idNumber }, opts)
