@@ -45,6 +45,15 @@ describe('font/FontSubset', () => {
     assert.ok(ttf.length < 40_000, `subset is ${ttf.length} bytes`);
     const reparsed = fontkit.create(Buffer.from(ttf));
     assert.ok(reparsed.numGlyphs >= 20 && reparsed.numGlyphs < 40, `subset has ${reparsed.numGlyphs} glyphs`);
+    // Every glyph survives subsetting intact: the same outline box as in the full font.
+    const text = '上海示例科技有限公司 Signet 2026';
+    for (const ch of text) {
+      if (ch === ' ') continue;
+      const cid = parseInt(subset.encode(ch).slice(1, 5), 16);
+      const got = reparsed.getGlyph(cid).path.bbox;
+      const want = program.font.glyphForCodePoint(ch.codePointAt(0)!).path.bbox;
+      assert.deepEqual([got.minX, got.minY, got.maxX, got.maxY], [want.minX, want.minY, want.maxX, want.maxY], `glyph of ${ch}`);
+    }
     const cmap = new TextDecoder().decode((sink.get(font.get('ToUnicode')) as PdfStream).decode());
     // 上 is U+4E0A, 司 is U+53F8.
     assert.match(cmap, /<[0-9a-f]{4}> <4e0a>/);

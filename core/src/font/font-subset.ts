@@ -18,6 +18,34 @@ interface SubsetLike {
   encode(stream: unknown): void;
 }
 
+interface TtfSubsetInternals {
+  _addGlyph(gid: number): number;
+  glyf: Uint8Array[];
+  offset: number;
+}
+
+/**
+ * fontkit writes a short `loca` (offsets / 2) whenever the subset is small, which corrupts every
+ * glyph after one of odd length (common in Noto CJK). Padding each glyph to an even length, as
+ * the TrueType spec recommends, keeps both loca formats exact.
+ */
+function evenGlyphs(subset: SubsetLike): SubsetLike {
+  const s = subset as unknown as TtfSubsetInternals;
+  const add = s._addGlyph.bind(s);
+  s._addGlyph = (gid: number) => {
+    const idx = add(gid);
+    const buf = s.glyf[idx];
+    if (buf.length % 2 === 1) {
+      const padded = new Uint8Array(buf.length + 1);
+      padded.set(buf);
+      s.glyf[idx] = Buffer.from(padded.buffer);
+      s.offset += 1;
+    }
+    return idx;
+  };
+  return subset;
+}
+
 // fontkit only exposes subsets as an async Readable; its encoder class is taken from one throwaway
 // stream so that subsets encode synchronously (appearances are built synchronously).
 let EncodeStreamClass: (new () => { push(chunk: Uint8Array | null): boolean; end(): void }) | undefined;
@@ -58,7 +86,7 @@ export class FontSubset {
     readonly program: FontProgram,
     private readonly sink: ObjectSink,
   ) {
-    this.subset = program.font.createSubset() as unknown as SubsetLike;
+    this.subset = evenGlyphs(program.font.createSubset() as unknown as SubsetLike);
   }
 
   /** The Type 0 font's reference (allocated on first use). */
