@@ -27,7 +27,8 @@ export interface PdfsigSignature {
   signerName?: string;
   validation?: string;
   certificate?: string;
-  totalDocumentSigned?: string;
+  /** pdfsig's "Total document signed" line: true when the signature covers the whole file. */
+  totalDocumentSigned?: boolean;
   subFilter?: string;
   raw: string;
 }
@@ -46,7 +47,7 @@ export function pdfsig(file: string, nssDir: string): { status: number | null; s
       signerName: field(b, 'Signer Certificate Common Name'),
       validation: field(b, 'Signature Validation'),
       certificate: field(b, 'Certificate Validation'),
-      totalDocumentSigned: field(b, 'Total document signed'),
+      totalDocumentSigned: /- Total document signed/.test(b) ? true : /- Not total document signed/.test(b) ? false : undefined,
       subFilter: field(b, 'Signature Type'),
     })),
   };
