@@ -20,28 +20,80 @@ interface SubsetLike {
 
 interface TtfSubsetInternals {
   _addGlyph(gid: number): number;
+  includeGlyph(glyph: number | { id: number }): number;
   glyf: Uint8Array[];
+  loca: { offsets: number[] };
+  hmtx: { metrics: { advance: number; bearing: number }[] };
   offset: number;
 }
 
+/** A glyph's `glyf` record as the subset needs it, read once per process. */
+interface CachedGlyph {
+  /** The raw record, padded to an even length. */
+  bytes: Buffer;
+  /** For a composite glyph: each component's glyph id and the offset of that id in `bytes`. */
+  components?: { glyphID: number; pos: number }[];
+  advance: number;
+  bearing: number;
+}
+
+interface FontkitInternals {
+  getGlyph(gid: number): { _decode(): { numberOfContours: number; components?: { glyphID: number; pos: number }[] } | null; advanceWidth: number; _getMetrics(): { leftBearing: number } };
+  loca: { offsets: number[] };
+  _getTableStream(tag: string): { pos: number; readBuffer(n: number): Buffer };
+  _variationProcessor?: unknown;
+}
+
+const glyphCache = new WeakMap<FontProgram, Map<number, CachedGlyph>>();
+
+/** The glyph record of `gid`, decoded by fontkit on first use only. */
+function cachedGlyph(program: FontProgram, gid: number): CachedGlyph {
+  let byGid = glyphCache.get(program);
+  if (!byGid) glyphCache.set(program, (byGid = new Map()));
+  let g = byGid.get(gid);
+  if (!g) {
+    const font = program.font as unknown as FontkitInternals;
+    const glyph = font.getGlyph(gid);
+    const glyf = glyph._decode();
+    const stream = font._getTableStream('glyf');
+    stream.pos += font.loca.offsets[gid];
+    const raw = stream.readBuffer(font.loca.offsets[gid + 1] - font.loca.offsets[gid]);
+    // fontkit writes a short `loca` (offsets / 2) whenever the subset is small, which corrupts every
+    // glyph after one of odd length (common in Noto CJK): pad each record to an even length, as the
+    // TrueType spec recommends.
+    const bytes = Buffer.alloc(raw.length + (raw.length % 2));
+    bytes.set(raw);
+    g = {
+      bytes,
+      components: glyf && glyf.numberOfContours < 0 ? (glyf.components ?? []).map((c) => ({ glyphID: c.glyphID, pos: c.pos })) : undefined,
+      advance: glyph.advanceWidth,
+      bearing: glyph._getMetrics().leftBearing,
+    };
+    byGid.set(gid, g);
+  }
+  return g;
+}
+
 /**
- * fontkit writes a short `loca` (offsets / 2) whenever the subset is small, which corrupts every
- * glyph after one of odd length (common in Noto CJK). Padding each glyph to an even length, as
- * the TrueType spec recommends, keeps both loca formats exact.
+ * Replaces fontkit's per-subset glyph decoding with the per-process cache above (same output,
+ * without decoding every outline again for each document). Variable fonts keep fontkit's path,
+ * which re-encodes outlines for the instance.
  */
-function evenGlyphs(subset: SubsetLike): SubsetLike {
+function cachedGlyphs(program: FontProgram, subset: SubsetLike): SubsetLike {
+  if ((program.font as unknown as FontkitInternals)._variationProcessor) return subset;
   const s = subset as unknown as TtfSubsetInternals;
-  const add = s._addGlyph.bind(s);
   s._addGlyph = (gid: number) => {
-    const idx = add(gid);
-    const buf = s.glyf[idx];
-    if (buf.length % 2 === 1) {
-      const padded = new Uint8Array(buf.length + 1);
-      padded.set(buf);
-      s.glyf[idx] = Buffer.from(padded.buffer);
-      s.offset += 1;
+    const g = cachedGlyph(program, gid);
+    let bytes = g.bytes;
+    if (g.components) {
+      bytes = Buffer.from(g.bytes);
+      for (const c of g.components) bytes.writeUInt16BE(s.includeGlyph(c.glyphID), c.pos);
     }
-    return idx;
+    s.glyf.push(bytes);
+    s.loca.offsets.push(s.offset);
+    s.hmtx.metrics.push({ advance: g.advance, bearing: g.bearing });
+    s.offset += bytes.length;
+    return s.glyf.length - 1;
   };
   return subset;
 }
@@ -60,7 +112,7 @@ function encodeSync(program: FontProgram, subset: SubsetLike): Uint8Array {
   const chunks: Uint8Array[] = [];
   const s = new EncodeStreamClass!();
   s.push = (chunk: Uint8Array | null) => {
-    if (chunk) chunks.push(new Uint8Array(chunk));
+    if (chunk) chunks.push(chunk);
     return true;
   };
   subset.encode(s);
@@ -86,7 +138,7 @@ export class FontSubset {
     readonly program: FontProgram,
     private readonly sink: ObjectSink,
   ) {
-    this.subset = evenGlyphs(program.font.createSubset() as unknown as SubsetLike);
+    this.subset = cachedGlyphs(program, program.font.createSubset() as unknown as SubsetLike);
   }
 
   /** The Type 0 font's reference (allocated on first use). */

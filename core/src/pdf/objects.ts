@@ -334,13 +334,14 @@ export class PdfStream {
 
   /**
    * Creates a stream holding `data`; with `compress` it is stored Flate-encoded with /Filter
-   * /FlateDecode. /Length is set (the serializer always writes the true length anyway).
+   * /FlateDecode (zlib `level`, default 6). /Length is set (the serializer always writes the true
+   * length anyway).
    */
-  static fromData(data: Uint8Array, dict?: PdfDict, opts: { compress?: boolean } = {}): PdfStream {
+  static fromData(data: Uint8Array, dict?: PdfDict, opts: { compress?: boolean; level?: number } = {}): PdfStream {
     const d = dict ? dict.clone() : new PdfDict();
     let raw = data;
     if (opts.compress) {
-      raw = deflateSync(data);
+      raw = deflateSync(data, opts.level === undefined ? undefined : { level: opts.level });
       d.set('Filter', PdfName.of('FlateDecode'));
       d.delete('DecodeParms');
     }
