@@ -19,6 +19,26 @@ const coreForbidden = {
   ],
 };
 
+// addin-word files that run in Node, not in the task pane.
+const addinNodeSide = ['addin-word/src/**/*.spec.ts', 'addin-word/src/build/**', 'addin-word/src/manifest/**', 'addin-word/src/testing/node/**', 'addin-word/src/build-path.ts', 'addin-word/src/index.ts'];
+
+// What the task pane's browser code may not import; `extra` adds packages (pdf-lib outside the fake's renderer).
+const addinForbidden = (extra) => ({
+  paths: [
+    { name: '@signet/core', message: 'the add-in imports only @signet/core/contracts (browser-safe types).' },
+    { name: 'node-forge', message: 'no forge in the task pane: the server signs.' },
+    { name: 'pdfjs-dist', message: 'no pdf.js in the task pane: the server reads PDFs.' },
+    { name: '@microsoft/office-js', message: 'Office.js is loaded from the CDN by the page; reach it through addin-word/src/office/.' },
+    ...extra.map((name) => ({ name, message: `${name} stays out of the task pane bundle (the fake gateway's renderer may use pdf-lib).` })),
+  ],
+  patterns: [
+    { group: ['@signet/core/*', '!@signet/core/contracts'], message: 'the add-in imports only @signet/core/contracts (browser-safe types).' },
+    { group: ['@signet/server', '@signet/server/*', '@signet/connector-*', '@signet/test-support'], message: 'the add-in talks to the server over HTTP only.' },
+    { group: ['node:*', 'fs', 'path', 'crypto'], message: 'task pane code runs in the browser: no Node modules.' },
+    { group: ['@pdf-lib/*', 'pdfjs-dist/*'], message: 'no PDF engines in the task pane.' },
+  ],
+});
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', 'addin-word/build/**', 'server/public/**', 'test-artifacts/**'] },
   {
@@ -41,6 +61,37 @@ export default tseslint.config(
     ignores: ['core/src/**/*.spec.ts'],
     rules: {
       'no-restricted-imports': ['error', { ...coreForbidden, patterns: [...coreForbidden.patterns, { group: ['../pades/*', '../verify/*', '../cms/*'], message: 'pdf/ knows nothing of signing.' }] }],
+    },
+  },
+  // addin-word: the task pane is browser code. From core it may import only the browser-safe
+  // `contracts` subpath; Office.* and Word.* stay in addin-word/src/office/. Node-side files (build,
+  // manifest checks, the browser-test harness, build-path, the package main) and specs are exempt.
+  {
+    files: ['addin-word/src/**/*.tsx'],
+    languageOptions: { parser: tseslint.parser },
+    plugins: { '@typescript-eslint': tseslint.plugin },
+    rules: {
+      'no-debugger': 'error',
+      '@typescript-eslint/no-unused-vars': ['warn', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['addin-word/src/**/*.ts', 'addin-word/src/**/*.tsx'],
+    ignores: addinNodeSide,
+    rules: { 'no-restricted-imports': ['error', addinForbidden(['pdf-lib'])] },
+  },
+  {
+    // The fake gateway's PDF export draws a real PDF with pdf-lib (tests and the dev preview only).
+    files: ['addin-word/src/office/fake-document-pdf.ts'],
+    rules: { 'no-restricted-imports': ['error', addinForbidden([])] },
+  },
+  {
+    files: ['addin-word/src/**/*.ts', 'addin-word/src/**/*.tsx'],
+    ignores: [...addinNodeSide, 'addin-word/src/office/**'],
+    rules: {
+      'no-restricted-globals': ['error',
+        { name: 'Office', message: 'Office.js belongs to addin-word/src/office/ (the gateway).' },
+        { name: 'Word', message: 'Office.js belongs to addin-word/src/office/ (the gateway).' }],
     },
   },
 );

@@ -30,6 +30,16 @@ export const ERROR_CODES = {
   /** A field name is already used in the document. Pick another field name. */
   PDF_FIELD_EXISTS: 'A field with this name already exists',
 
+  // --- positioning and templates (position/, template/) ---
+  /** Anchor or keyword text was not found in the PDF's text layer. Check the text (white-space is ignored), or give a page and a rectangle. */
+  ANCHOR_NOT_FOUND: 'The anchor text was not found in the PDF',
+  /** A template, bundle or its variables are invalid; `details.problems` lists every problem with its field. Correct them and retry (nothing was drawn). */
+  TEMPLATE_INVALID: 'The template or its variables are invalid',
+  /** A value does not fit its field even at the minimum font size; `details.fields` names the fields. Shorten the value, enlarge the field, allow multiline or lower minFontSize. */
+  TEMPLATE_TEXT_OVERFLOW: 'A value does not fit its template field',
+  /** A template's base PDF already carries a signature, which filling would break. Use the unsigned original as the base PDF. */
+  TEMPLATE_BASE_SIGNED: 'The template base PDF is already signed',
+
   // --- signing (pades/, cms/) ---
   /** The document is certified with DocMDP P=1 (no changes allowed). It cannot be signed again. */
   DOCMDP_LOCKED: 'The document is certified and locked against further signatures',
@@ -42,6 +52,14 @@ export const ERROR_CODES = {
   /** The key type is not supported. Use RSA 2048/3072 or ECDSA P-256. */
   KEY_UNSUPPORTED: 'Unsupported key type',
 
+  // --- seals, handwriting and seal images (seal/, pdf/image.ts) ---
+  /** A seal text does not fit the seal (too many characters for its size or shape). Shorten the text or give a larger seal size. */
+  SEAL_TEXT_TOO_LONG: 'The text does not fit the seal',
+  /** An uploaded seal image cannot be read (not PNG, JPEG or SVG, truncated, or empty). Re-export it as PNG with transparency, JPEG or SVG. */
+  IMAGE_INVALID: 'The image cannot be read',
+  /** An SVG uses something Signet cannot draw as vectors (embedded raster, text without outlines, scripts, gradients …); the message names it. Convert text to outlines and flatten the SVG, or upload a PNG. */
+  SVG_UNSUPPORTED: 'The SVG uses unsupported features',
+
   // --- PKI and timestamps (pki/, tsa/) ---
   /** The certificate authority in the data directory is missing or damaged. Run `signet init`. */
   CA_NOT_INITIALISED: 'The certificate authority is not initialised',
@@ -53,6 +71,98 @@ export const ERROR_CODES = {
   TSA_FAILED: 'The timestamp authority failed',
   /** A timestamp or OCSP request could not be parsed. Send a DER-encoded RFC 3161 / RFC 6960 request. */
   REQUEST_MALFORMED: 'Malformed request',
+
+  // --- contracts, seals and signing links (workflow/) ---
+  /** The operation is not allowed in the contract's current state; the message names the states that allow it. Reload the contract and check its state. */
+  CONTRACT_STATE: 'The contract is not in a state that allows this',
+  /** A sequential contract: an earlier signer has not signed yet. Wait for your turn (you will be notified). */
+  SIGNER_OUT_OF_TURN: 'It is not this signer\'s turn yet',
+  /** The member holds no valid grant (or the integrator no standing authorization) for the seal. Ask a seal admin for a grant. */
+  SEAL_NOT_GRANTED: 'No grant for this seal',
+  /** The seal is disabled. Ask a seal admin to enable it, or sign with another seal. */
+  SEAL_DISABLED: 'The seal is disabled',
+  /** The actor belongs to the tenant but lacks the role or party status for this. Ask an administrator for the right role. */
+  FORBIDDEN: 'Not allowed',
+  /** The signing link has expired. Ask the sender to send the contract again for a fresh link. */
+  LINK_EXPIRED: 'The signing link has expired',
+  /** The signing link was already used. Sign in to see the contract, or ask the sender for a new link. */
+  LINK_USED: 'The signing link was already used',
+  /** The signing link was revoked (contract revoked, or a newer link was sent). Use the newest link, or ask the sender. */
+  LINK_REVOKED: 'The signing link was revoked',
+  /** The contract is not completed, so its final PDF cannot be downloaded yet. Use preview, or wait until every party signed. */
+  NOT_COMPLETED: 'The contract is not completed',
+  /** A signature needs a valid willingness check (SMS OTP, signing password or face, as the signer's policy says). Pass a fresh proof id. */
+  WILLINGNESS_REQUIRED: 'A willingness check is required',
+
+  // --- real-name verification, willingness, login and the directory (identity/, directory/) ---
+  /** The person or enterprise has not passed real-name verification, so no certificate is issued. Complete real-name verification first. */
+  IDENTITY_NOT_VERIFIED: 'Real-name verification has not been passed',
+  /** The identity bureau (or the sandbox) says the data do not match (name and ID, mobile, bank card, face, legal representative, transfer amount). Check the data, or use another method. */
+  IDENTITY_CHECK_FAILED: 'The identity check failed',
+  /** The identity provider could not be reached or answered malformed data. Retry later; check the provider URL and credentials. */
+  IDENTITY_PROVIDER_FAILED: 'The identity provider failed',
+  /** The verification already passed, failed or expired, or is waiting for another step. Start a new verification, or take the step its status names. */
+  IDENTITY_VERIFICATION_CLOSED: 'The verification is not open for this step',
+  /** The one-time code is wrong (details.attemptsLeft says how many tries remain). Re-enter the code from the latest message. */
+  OTP_INVALID: 'The verification code is wrong',
+  /** The one-time code has expired or was already used. Ask for a new code. */
+  OTP_EXPIRED: 'The verification code has expired',
+  /** Too many wrong codes for this mobile number; locked until details.retryAt. Wait until then, and ask for a new code. */
+  OTP_LOCKED: 'Too many wrong verification codes',
+  /** Too many requests (codes sent too often, or the hourly cap reached); details.retryAt says when. Wait until then and retry. */
+  RATE_LIMITED: 'Too many requests',
+  /** The signing password is wrong (details.attemptsLeft says how many tries remain). Re-enter it, or reset it. */
+  PASSWORD_INVALID: 'The password is wrong',
+  /** Too many wrong passwords; locked until details.retryAt. Wait until then, or use another willingness method. */
+  PASSWORD_LOCKED: 'Too many wrong passwords',
+  /** The new password is too short, too simple or too long; the message says the rule. Choose another password. */
+  PASSWORD_WEAK: 'The password is too weak',
+  /** The user has no signing (or login) password yet. Set one first, or use another method. */
+  PASSWORD_NOT_SET: 'No password is set',
+  /** Login failed: unknown mobile number or wrong password or code (not told apart, on purpose). Check both and retry. */
+  LOGIN_FAILED: 'Wrong mobile number or password',
+  /** The SMS gateway (or another message channel) refused or did not answer. Retry later; check the gateway URL and credentials. */
+  MESSAGE_SEND_FAILED: 'The message could not be sent',
+  /** The invitation is unknown, expired, revoked, already accepted, or for another mobile number. Ask the enterprise for a new invitation. */
+  INVITATION_INVALID: 'The invitation is not valid',
+
+  // --- HTTP auth and request hygiene (server/src/auth/, server/src/http/) ---
+  /** No credential this route accepts was sent (integrator signature, session cookie or signing link), or the session has ended. Sign the request, or log in again. */
+  AUTH_REQUIRED: 'Authentication required',
+  /** The X-Signet-App-Id is unknown or the app is disabled. Check the appId, or ask the enterprise admin for a new app. */
+  AUTH_APP_UNKNOWN: 'Unknown or disabled app',
+  /** The X-Signet-Signature does not match the canonical request (the message shows it); also when the body changed after signing. Rebuild the canonical string and sign with the app secret. */
+  AUTH_SIGNATURE_INVALID: 'The request signature is invalid',
+  /** X-Signet-Timestamp is more than 5 minutes away from the server clock. Sync the client clock (NTP) and sign again. */
+  AUTH_TIMESTAMP_SKEW: 'The request timestamp is outside the allowed window',
+  /** The X-Signet-Nonce was already used by this app within the window (a replay). Use a fresh random nonce for every request. */
+  AUTH_REPLAY: 'The request nonce was already used',
+  /** The signing link token is malformed or matches no signing link. Open the newest link from the invitation message. */
+  AUTH_LINK_INVALID: 'The signing link is not valid',
+  /** A cookie-authenticated unsafe request (POST, PUT, PATCH, DELETE) lacks the session's X-CSRF-Token. Send the csrfToken returned at login in X-CSRF-Token. */
+  CSRF_TOKEN_INVALID: 'The CSRF token is missing or wrong',
+  /** The request body exceeds the route's limit (the message says it). Send a smaller body. */
+  PAYLOAD_TOO_LARGE: 'The request body is too large',
+  /** The request's Content-Type (or Content-Encoding) is not one the route accepts (the message lists them). Send the body with an accepted Content-Type. */
+  UNSUPPORTED_MEDIA_TYPE: 'Unsupported media type',
+  /** The path exists but not with this HTTP method (the Allow header lists the methods). Use one of them. */
+  METHOD_NOT_ALLOWED: 'Method not allowed',
+
+  // --- storage (server/src/storage/) ---
+  /** A record is larger than the store's limit (256 KiB of JSON by default). Records hold metadata only: put bytes in the BlobStore and keep the blob id. */
+  RECORD_TOO_LARGE: 'The record is too large',
+  /** Another process has the data directory's record store open. Stop it first, or set DATABASE_URL to share PostgreSQL between processes. */
+  STORE_LOCKED: 'The record store is in use by another process',
+  /** The record store could not write to disk and stopped accepting writes; acknowledged data is safe. Fix the disk (space, permissions) and restart Signet. */
+  STORAGE_FAILED: 'The record store could not write to disk',
+
+  // --- evidence packages (evidence/) ---
+  /** The file is not a readable evidence package (not a zip, no or a damaged manifest.json, an unknown format version). Ask the platform for the package again. */
+  EVIDENCE_PACKAGE_MALFORMED: 'The evidence package cannot be read',
+  /** An entry name of the package is absolute, climbs out with `..` or appears twice (zip slip). Do not unpack it; ask the sender for the original package. */
+  EVIDENCE_PACKAGE_UNSAFE: 'The evidence package holds an unsafe entry name',
+  /** The package would inflate beyond the safety limits (entries, size or ratio: a zip bomb). Do not unpack it; if it is genuine, raise the limits. */
+  EVIDENCE_PACKAGE_TOO_LARGE: 'The evidence package exceeds a safety limit',
 
   // --- generic ---
   /** An argument is missing or invalid. Read the message and correct the call. */

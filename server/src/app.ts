@@ -1,101 +1,143 @@
 /**
  * `createApp(deps)` builds the express app and never listens (STYLE.md: acceptance tests drive the
  * app built here; `main.ts` is the one composition root that listens).
+ *
+ * Every API route comes from a {@link RouteModule}: a list of `defineRoute` declarations plus the
+ * component schemas they use. Wiring a new area of the API is one module file under
+ * `http/routes/` and one line in `routeModules` below; the OpenAPI document, validation, auth,
+ * limits and the error shape follow from the declarations.
  */
-import express, { type NextFunction, type Request, type Response } from 'express';
-import { SignetError, isSignetError, verifyPdf, derToPem, parseOcspRequest, buildOcspError, type ErrorCode } from '@signet/core';
+import express from 'express';
+import { systemClock, type Clock, type RecordStore } from '@signet/core';
+import { InMemoryRecordStore } from '@signet/core/testing';
 import type { Installation } from './installation.js';
-import { ERROR_STATUS } from './http/error-status.js';
-import { verifyPage } from './pages/verify-page.js';
+import { RecordAppCredentialStore, type AppCredentialStore } from './auth/app-credential-store.js';
+import { HmacAuthenticator } from './auth/hmac-authenticator.js';
+import { InMemoryNonceStore, type NonceStore } from './auth/nonce-store.js';
+import { noPersonDirectory, type PersonDirectory } from './auth/person-directory.js';
+import { RequestAuthenticator } from './auth/request-authenticator.js';
+import { SessionManager } from './auth/session-manager.js';
+import { noSigningLinks, type SigningLinkResolver } from './auth/signing-link.js';
+import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { openApiDocument } from './http/openapi.js';
+import { requestId } from './http/request-id.js';
+import { requestLog } from './http/request-log.js';
+import { RouteRegistry, type RouteModule } from './http/route-registry.js';
+import { SchemaCompiler } from './http/schema-compiler.js';
+import { securityHeaders } from './http/security-headers.js';
+import { authRoutes } from './http/routes/auth-routes.js';
+import { pageRoutes } from './http/routes/page-routes.js';
+import { pkiRoutes } from './http/routes/pki-routes.js';
+import { systemRoutes } from './http/routes/system-routes.js';
+import { verifyRoutes } from './http/routes/verify-routes.js';
 
-/** What the app needs from the outside. */
+/** What the app needs from the outside. Everything but the installation has a default. */
 export interface AppDeps {
   installation: Installation;
   /** Largest accepted upload in bytes (default 50 MB). */
   maxUploadBytes?: number;
   /** Logger for one line per request (PII-free). */
   log?: (line: string) => void;
+  /** The public base URL; https makes the session cookie `Secure` and adds HSTS. */
+  baseUrl?: string;
+  /** Metadata store (apps, sessions). Default: in memory, lost on restart; the server passes its persistent store. */
+  records?: RecordStore;
+  /** Integrator apps. Default: {@link RecordAppCredentialStore} on `records`, secrets sealed by the master key. */
+  appCredentials?: AppCredentialStore;
+  /** Seen integrator nonces. Default: in memory (one process). */
+  nonces?: NonceStore;
+  /** Login and actor resolution for people. Default: none (login answers that it is not configured). */
+  directory?: PersonDirectory;
+  /** Signing-link lookup (the workflow). Default: none (every link token is refused). */
+  links?: SigningLinkResolver;
+  /** Session lifetime in seconds (default 8 hours). */
+  sessionTtlSeconds?: number;
+  /** More route modules, mounted after the built-in ones (tests, plugins), built from the app's services. */
+  routes?: (s: AppServices) => readonly RouteModule[];
+  /** Contract-check mode (tests): undeclared responses and error codes become 500s that say so. */
+  checkContract?: boolean;
+  clock?: Clock;
+}
+
+/** The services route modules are built from. */
+export interface AppServices {
+  installation: Installation;
+  clock: Clock;
+  records: RecordStore;
+  appCredentials: AppCredentialStore;
+  sessions: SessionManager;
+  directory: PersonDirectory;
+  links: SigningLinkResolver;
+  uploadLimitBytes: number;
+}
+
+/** Builds the services of an app from its deps (the defaults of {@link AppDeps}). */
+export function appServices(deps: AppDeps): AppServices {
+  const clock = deps.clock ?? deps.installation.clock ?? systemClock;
+  const records = deps.records ?? new InMemoryRecordStore();
+  return {
+    installation: deps.installation,
+    clock,
+    records,
+    appCredentials: deps.appCredentials ?? new RecordAppCredentialStore(records, deps.installation.masterKey, { clock }),
+    sessions: new SessionManager({ records, clock, ttlSeconds: deps.sessionTtlSeconds, secureCookie: isHttps(deps.baseUrl) }),
+    directory: deps.directory ?? noPersonDirectory,
+    links: deps.links ?? noSigningLinks,
+    uploadLimitBytes: deps.maxUploadBytes ?? 50 * 1024 * 1024,
+  };
+}
+
+/** Every route module of the app, built-in ones first. */
+export function routeModules(s: AppServices, openApi: () => Record<string, unknown>, extra: readonly RouteModule[] = []): RouteModule[] {
+  return [
+    systemRoutes(openApi),
+    authRoutes(s),
+    verifyRoutes(s),
+    pkiRoutes(s),
+    pageRoutes(),
+    ...extra,
+  ];
+}
+
+/** The route registry an app was built with (tests walk it). */
+export function routeRegistryOf(app: express.Express): RouteRegistry {
+  return app.locals.routeRegistry as RouteRegistry;
+}
+
+function isHttps(url: string | undefined): boolean {
+  return !!url && url.toLowerCase().startsWith('https:');
 }
 
 /** Builds the Signet express app. */
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
-  const inst = deps.installation;
-  const limit = deps.maxUploadBytes ?? 50 * 1024 * 1024;
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  const s = appServices(deps);
 
-  app.use((req, res, next) => {
-    const t0 = process.hrtime.bigint();
-    res.on('finish', () => {
-      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-      // Paths only: query strings may carry tokens, bodies carry documents.
-      deps.log?.(`${req.method} ${req.path} ${res.statusCode} ${ms.toFixed(1)}ms`);
-    });
-    next();
+  const registry = new RouteRegistry();
+  let doc: Record<string, unknown> | undefined;
+  for (const m of routeModules(s, () => (doc ??= openApiDocument(registry)), deps.routes?.(s))) registry.add(m);
+
+  app.use(requestId());
+  app.use(securityHeaders({ https: isHttps(deps.baseUrl) }));
+  if (deps.log) app.use(requestLog(deps.log));
+
+  const authenticator = new RequestAuthenticator({
+    hmac: new HmacAuthenticator({ apps: s.appCredentials, nonces: deps.nonces ?? new InMemoryNonceStore(() => s.clock.now().getTime()), clock: s.clock }),
+    sessions: s.sessions,
+    directory: s.directory,
+    links: s.links,
+  });
+  registry.mount(app, {
+    authenticator,
+    compiler: new SchemaCompiler(registry.schemas),
+    binaryLimitBytes: s.uploadLimitBytes,
+    checkContract: deps.checkContract,
   });
 
-  const pdfBody = express.raw({ type: ['application/pdf', 'application/octet-stream'], limit });
-
-  app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
-  app.get('/api/v1/openapi.json', (_req, res) => { res.json(openApiDocument()); });
-
-  app.post('/api/v1/verify', pdfBody, (req: Request, res: Response) => {
-    const body = req.body as unknown;
-    if (!Buffer.isBuffer(body) || body.length === 0) {
-      throw new SignetError('INVALID_ARGUMENT', 'Send the PDF as the request body with Content-Type: application/pdf');
-    }
-    const report = verifyPdf(body, { trustAnchors: [inst.pki.rootCertificate] });
-    res.json(report);
-  });
-
-  app.get(['/verify', '/verify/'], (_req, res) => {
-    res.type('html').send(verifyPage());
-  });
-
-  // PKI: trust anchor, CRLs, OCSP responder (RFC 6960 Appendix A over HTTP), TSA (RFC 3161 §3.4).
-  app.get('/pki/root.pem', (_req, res) => { res.type('application/x-pem-file').send(derToPem(inst.pki.rootCertificate)); });
-  app.get('/pki/root.crt', (_req, res) => { res.type('application/pkix-cert').send(Buffer.from(inst.pki.rootCertificate)); });
-  app.get('/pki/crl/:name', (req, res) => {
-    const name = String(req.params.name).replace(/\.crl$/, '');
-    if (name !== 'root' && name !== 'issuing') throw new SignetError('NOT_FOUND', 'Unknown CRL; use root.crl or issuing.crl');
-    res.type('application/pkix-crl').send(Buffer.from(inst.validationData.crl(name)));
-  });
-  const ocsp = (der: Uint8Array, res: Response) => {
-    res.type('application/ocsp-response');
-    let request;
-    try {
-      request = parseOcspRequest(der);
-    } catch {
-      res.send(Buffer.from(buildOcspError('malformedRequest')));
-      return;
-    }
-    if (request.certIds.length === 0) {
-      res.send(Buffer.from(buildOcspError('malformedRequest')));
-      return;
-    }
-    res.send(Buffer.from(inst.validationData.ocspFor(request.certIds[0], { nonce: request.nonce, isIssued: (s) => inst.pki.isIssued(s) })));
-  };
-  app.post('/pki/ocsp', express.raw({ type: 'application/ocsp-request', limit: 64 * 1024 }), (req, res) => ocsp(req.body as Buffer, res));
-  app.get('/pki/ocsp/:req', (req, res) => ocsp(Buffer.from(decodeURIComponent(String(req.params.req)), 'base64'), res));
-  app.post('/tsa', express.raw({ type: 'application/timestamp-query', limit: 64 * 1024 }), (req, res) => {
-    res.type('application/timestamp-reply').send(Buffer.from(inst.tsa.respond(req.body as Buffer)));
-  });
-
-  app.use((req, _res, next) => next(new SignetError('NOT_FOUND', `No route for ${req.method} ${req.path}`)));
-  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const e = err as { type?: string; status?: number; message?: string };
-    if (isSignetError(err)) {
-      res.status(ERROR_STATUS[err.code]).json({ code: err.code, message: err.message });
-    } else if (e?.type === 'entity.too.large') {
-      res.status(413).json({ code: 'PAYLOAD_TOO_LARGE', message: `The upload exceeds ${Math.round(limit / 1048576)} MB` });
-    } else if (e?.status && e.status < 500) {
-      res.status(e.status).json({ code: 'BAD_REQUEST' as ErrorCode | string, message: e.message ?? 'Bad request' });
-    } else {
-      deps.log?.(`internal error: ${(err as Error)?.message}`);
-      res.status(500).json({ code: 'INTERNAL', message: 'Internal error' });
-    }
-  });
+  app.locals.routeRegistry = registry;
+  app.use(notFoundHandler(registry));
+  app.use(errorHandler({ log: deps.log, checkContract: deps.checkContract }));
   return app;
 }

@@ -31,3 +31,8 @@ export function hasRole(actor: Actor, ...roles: EnterpriseRole[]): boolean {
 export function tenantOf(actor: Actor): string | undefined {
   return actor.kind === 'member' || actor.kind === 'app' ? actor.enterpriseId : undefined;
 }
+
+/** True when the actor is the signed-in user `userId` (as a member or a person), or Signet itself. */
+export function isSelf(actor: Actor, userId: string): boolean {
+  return actor.kind === 'system' || ((actor.kind === 'member' || actor.kind === 'person') && actor.userId === userId);
+}

@@ -38,6 +38,19 @@ describe('identity/id-card', () => {
       assert.match(r.reason!, /birth date/);
     });
 
+    it('rejects an address code whose province is not in GB/T 2260, or whose county part is 0000', () => {
+      for (const prefix of ['000000', '100105', '190105', '991234', '110000']) {
+        const body = `${prefix}19800101123`;
+        const r = validateIdCardNumber(body + idCardCheckChar(body));
+        assert.equal(r.ok, false, prefix);
+        assert.match(r.reason!, /address code/);
+      }
+      for (const prefix of ['110105', '650102', '810000'.replace('0000', '0101'), '830101']) {
+        const body = `${prefix}19800101123`;
+        assert.equal(validateIdCardNumber(body + idCardCheckChar(body)).ok, true, prefix);
+      }
+    });
+
     it('rejects a birth date in the future', () => {
       const body = '11010520990101123';
       const r = validateIdCardNumber(body + idCardCheckChar(body), { today: new Date('2025-01-01') });
@@ -69,6 +82,14 @@ describe('identity/id-card', () => {
       for (let seed = 0; seed < 200; seed++) assert.equal(validateIdCardNumber(sampleIdCardNumber(seed)).ok, true, `seed ${seed}`);
       assert.equal(sampleIdCardNumber(42), sampleIdCardNumber(42));
       assert.notEqual(sampleIdCardNumber(42), sampleIdCardNumber(43));
+    });
+
+    it('honours sequenceLastDigit', () => {
+      for (let seed = 0; seed < 30; seed++) {
+        const id = sampleIdCardNumber(seed, { sequenceLastDigit: 4 });
+        assert.equal(id[16], '4');
+        assert.equal(validateIdCardNumber(id).ok, true);
+      }
     });
 
     it('honours the requested gender', () => {

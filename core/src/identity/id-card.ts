@@ -13,6 +13,16 @@ export interface IdCardCheck {
   gender?: 'M' | 'F';
 }
 
+/**
+ * Province-level codes of GB/T 2260 (the first two digits of the address code, GB 11643-1999 §4.1),
+ * plus 71 (Taiwan), 81 (Hong Kong), 82 (Macao) and 83 (residence permits of Taiwan residents).
+ */
+const PROVINCE_CODES = new Set([
+  '11', '12', '13', '14', '15', '21', '22', '23', '31', '32', '33', '34', '35', '36', '37',
+  '41', '42', '43', '44', '45', '46', '50', '51', '52', '53', '54', '61', '62', '63', '64', '65',
+  '71', '81', '82', '83',
+]);
+
 /** Weights W_i = 2^(17-i) mod 11 of GB 11643-1999 §7.1 (ISO 7064 MOD 11-2). */
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 /** Check character for each value of (Σ a_i·W_i) mod 11 (GB 11643-1999 §7.2). */
@@ -30,7 +40,8 @@ export function idCardCheckChar(body17: string): string {
 }
 
 /**
- * Validates an 18-character resident ID number (GB 11643-1999): 6-digit address code, birth date
+ * Validates an 18-character resident ID number (GB 11643-1999): 6-digit address code (§4.1, whose
+ * first two digits must be a GB/T 2260 province and whose last four are not all zero), birth date
  * YYYYMMDD (§4.2, a real calendar date from 1900 up to `today`), 3-digit sequence code, and the
  * MOD 11-2 check character (§7, digit or `X`; a lower-case `x` is accepted). Surrounding spaces
  * are ignored. Outcomes are values: this never throws.
@@ -40,7 +51,9 @@ export function validateIdCardNumber(id: string, opts: { today?: Date } = {}): I
   const s = id.trim().toUpperCase();
   if (s.length !== 18) return { ok: false, reason: `The ID number must have 18 characters (it has ${s.length})` };
   if (!/^\d{17}[\dX]$/.test(s)) return { ok: false, reason: 'The ID number must be 17 digits followed by a digit or X' };
-  if (s[0] === '0' || s.startsWith('000000', 0)) return { ok: false, reason: 'The address code of the ID number is invalid' };
+  if (!PROVINCE_CODES.has(s.slice(0, 2)) || s.slice(2, 6) === '0000') {
+    return { ok: false, reason: 'The address code (first 6 digits) of the ID number names no region (GB/T 2260)' };
+  }
   const y = Number(s.slice(6, 10));
   const m = Number(s.slice(10, 12));
   const d = Number(s.slice(12, 14));

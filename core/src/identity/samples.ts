@@ -4,6 +4,7 @@
  */
 import { idCardCheckChar } from './id-card.js';
 import { USCC_ALPHABET, usccCheckChar } from './uscc.js';
+import { luhnCheckDigit } from './bank-card.js';
 
 /** mulberry32: a tiny seeded PRNG, so a seed always gives the same number. */
 function prng(seed: number): () => number {
@@ -22,9 +23,10 @@ const DIVISIONS = ['110101', '110105', '310104', '440305', '330106', '510107', '
 /**
  * A valid 18-digit resident ID number (GB 11643-1999) derived from `seed`: a real division code,
  * a birth date between 1960 and 2004, and the correct check character. `gender` fixes the parity
- * of the sequence code.
+ * of the sequence code; `sequenceLastDigit` fixes its last digit (and so the gender), e.g. to make
+ * a number the sandbox identity provider refuses.
  */
-export function sampleIdCardNumber(seed = 1, opts: { gender?: 'M' | 'F'; birthDate?: string } = {}): string {
+export function sampleIdCardNumber(seed = 1, opts: { gender?: 'M' | 'F'; birthDate?: string; sequenceLastDigit?: number } = {}): string {
   const r = prng(seed);
   const division = DIVISIONS[Math.floor(r() * DIVISIONS.length)];
   let birth = opts.birthDate?.replace(/-/g, '');
@@ -35,6 +37,8 @@ export function sampleIdCardNumber(seed = 1, opts: { gender?: 'M' | 'F'; birthDa
   let sequence = Math.floor(r() * 999) + 1;
   const wantOdd = opts.gender === undefined ? undefined : opts.gender === 'M';
   if (wantOdd !== undefined && (sequence % 2 === 1) !== wantOdd) sequence = sequence === 999 ? 998 : sequence + 1;
+  if (opts.sequenceLastDigit !== undefined) sequence = Math.floor(sequence / 10) * 10 + (opts.sequenceLastDigit % 10);
+  if (sequence === 0) sequence = 10;
   const body = `${division}${birth}${String(sequence).padStart(3, '0')}`;
   return body + idCardCheckChar(body);
 }
@@ -60,4 +64,28 @@ export function sampleUscc(seed = 1): string {
   for (let i = 0; i < 8; i++) org += USCC_ALPHABET[Math.floor(r() * (i < 2 ? 31 : 10))];
   const body = `91${division}${org}${orgCodeCheckChar(org)}`;
   return body + usccCheckChar(body);
+}
+
+/**
+ * A valid mainland mobile number (11 digits, 13x–19x) derived from `seed`. `lastDigit` fixes the last
+ * digit, e.g. to make a number the sandbox identity provider refuses.
+ */
+export function sampleMobile(seed = 1, opts: { lastDigit?: number } = {}): string {
+  const r = prng(seed ^ 0x0b11e);
+  let s = `1${3 + Math.floor(r() * 7)}`;
+  for (let i = 0; i < 9; i++) s += String(Math.floor(r() * 10));
+  return opts.lastDigit === undefined ? s : s.slice(0, 10) + String(opts.lastDigit % 10);
+}
+
+/**
+ * A valid 16- or 19-digit bank card number (UnionPay BIN 62, Luhn check digit) derived from `seed`.
+ * `digitBeforeCheck` fixes the digit before the check digit, e.g. to make a card the sandbox refuses.
+ */
+export function sampleBankCard(seed = 1, opts: { length?: 16 | 19; digitBeforeCheck?: number } = {}): string {
+  const r = prng(seed ^ 0xca7d);
+  const length = opts.length ?? 19;
+  let body = '62';
+  while (body.length < length - 1) body += String(Math.floor(r() * 10));
+  if (opts.digitBeforeCheck !== undefined) body = body.slice(0, -1) + String(opts.digitBeforeCheck % 10);
+  return body + luhnCheckDigit(body);
 }

@@ -14,7 +14,7 @@ import {
   addSignatureField, assertRectOnPage, docMdpReference, findSignatureFields, nextSignatureFieldName,
   readDocMdpPermission, updateCatalog, type Rect,
 } from '../pdf/acroform.js';
-import type { AppearanceProvider } from '../pdf/appearance.js';
+import { AppearanceResources, crossPageSlices, type AppearanceProvider, type CrossPageSeal } from '../pdf/appearance.js';
 
 /** What the new signature revision carries. */
 export interface PrepareOptions {
@@ -28,6 +28,12 @@ export interface PrepareOptions {
   rect?: Rect;
   /** Draws the visible widget. Required for a visible signature. */
   appearance?: AppearanceProvider;
+  /**
+   * A cross-page seal (骑缝章): more widgets of the same field, one slice of the seal at the right
+   * edge of every page of the range, all in this signature's revision. Alone it is the signature's
+   * only appearance; with `rect` the field also has its normal widget.
+   */
+  crossPage?: CrossPageSeal;
   /** Certify the document with DocMDP P (only for the first signature). */
   certify?: 1 | 2 | 3;
   /** The claimed signing time, written to /M (PAdES puts no signing-time attribute in the CMS). */
@@ -108,6 +114,8 @@ export function prepareSignature(input: Uint8Array | PdfReader, opts: PrepareOpt
   writer.set(sigRef, sig);
 
   const fieldName = opts.fieldName ?? nextSignatureFieldName(reader, opts.kind === 'doc-timestamp' ? 'DocTimeStamp' : 'Signature');
+  // One set of resources for the revision: each font subset and each seal XObject is written once.
+  const resources = new AppearanceResources(writer);
   let appearance: PdfStream | undefined;
   if (opts.rect) {
     if (!opts.appearance) throw new SignetError('INVALID_ARGUMENT', 'A visible signature needs an appearance provider');
@@ -119,9 +127,13 @@ export function prepareSignature(input: Uint8Array | PdfReader, opts: PrepareOpt
       reason: opts.reason,
       location: opts.location,
       writer,
+      resources,
     });
   }
-  addSignatureField(reader, writer, { name: fieldName, pageIndex, rect: opts.rect, appearance, signatureRef: sigRef });
+  if (opts.crossPage && opts.kind !== 'signature') throw new SignetError('INVALID_ARGUMENT', 'A document time-stamp has no cross-page seal');
+  const extraWidgets = opts.crossPage ? crossPageSlices(reader, opts.crossPage, resources) : undefined;
+  addSignatureField(reader, writer, { name: fieldName, pageIndex, rect: opts.rect, appearance, signatureRef: sigRef, extraWidgets });
+  resources.finish();
   if (opts.kind === 'signature' && opts.certify) updateCatalog(reader, writer, { Perms: new PdfDict({ DocMDP: sigRef }) });
 
   const { bytes, placeholders } = writer.write();

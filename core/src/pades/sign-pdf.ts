@@ -11,7 +11,7 @@ import { PdfReader } from '../pdf/reader.js';
 import { IncrementalWriter } from '../pdf/writer.js';
 import { findSignatureFields, type Rect } from '../pdf/acroform.js';
 import { PdfString } from '../pdf/objects.js';
-import type { AppearanceProvider } from '../pdf/appearance.js';
+import type { AppearanceProvider, CrossPageSeal } from '../pdf/appearance.js';
 import { addToDss, vriKey } from '../pdf/dss.js';
 import { buildPadesSignedData, parseSignedData } from '../cms/index.js';
 import { parseTimestampToken } from '../tsa/index.js';
@@ -33,6 +33,8 @@ export interface SignPdfOptions {
   /** Widget rectangle in points; omit for an invisible signature. */
   rect?: Rect;
   appearance?: AppearanceProvider;
+  /** A cross-page seal (骑缝章) across the right edges of the pages, in the same signature. */
+  crossPage?: CrossPageSeal;
   fieldName?: string;
   certify?: 1 | 2 | 3;
   /** Display name; defaults to the certificate's CN. */
@@ -75,6 +77,7 @@ export async function signPdf(pdf: Uint8Array, opts: SignPdfOptions): Promise<Ui
       page: opts.page,
       rect: opts.rect,
       appearance: opts.appearance,
+      crossPage: opts.crossPage,
       certify: opts.certify,
       signingTime: clock.now(),
       signerName,

@@ -1,8 +1,15 @@
 /**
  * AcroForm signature fields, widgets and DocMDP permissions, written through the incremental writer.
  *
- * A signature field here is a merged field/widget dictionary (ISO 32000-1 §12.7.3.1, §12.5.6.19)
- * attached to one page's /Annots and to the AcroForm /Fields array.
+ * A signature field with one widget is a merged field/widget dictionary (ISO 32000-1 §12.7.3.1,
+ * §12.5.6.19) attached to one page's /Annots and to the AcroForm /Fields array. A field with
+ * several widgets (a cross-page seal: one slice per page) is a field dictionary whose /Kids are
+ * its widget annotations, each on its own page (§12.7.1): still one field, one signature.
+ *
+ * Those widgets carry no /Parent. ISO 32000-1 Table 188 asks for it, but poppler up to 23.x (Debian
+ * 12 ships 22.12) treats every kid with a /Parent as a child field, so `pdfsig` would list each slice
+ * as another, unsigned, signature. Without it poppler, pdf.js and Signet's verifier (which walk
+ * /Fields → /Kids) all see one field with N widgets.
  */
 import { SignetError } from '../errors.js';
 import { PdfDict, PdfName, PdfRef, PdfString, type PdfArray, type PdfObject, type PdfStream } from './objects.js';
@@ -29,6 +36,20 @@ export interface SignatureFieldSpec {
   appearance?: PdfStream;
   /** The signature dictionary this field's /V points at. */
   signatureRef: PdfRef;
+  /**
+   * More widgets of the same field, e.g. the slices of a cross-page seal (骑缝章). With them the
+   * field becomes a parent whose /Kids are the widgets: the one at `rect` (when given) first.
+   */
+  extraWidgets?: WidgetSpec[];
+}
+
+/** One widget annotation of a field: where it is and what it shows. */
+export interface WidgetSpec {
+  /** 0-based page index. */
+  pageIndex: number;
+  rect: Rect;
+  /** Normal appearance stream (a form XObject). */
+  appearance?: PdfStream;
 }
 
 const N = PdfName.of;
@@ -100,34 +121,62 @@ export function addSignatureField(reader: PdfReader, writer: IncrementalWriter, 
   const page = reader.getPage(spec.pageIndex);
   const fieldRef = writer.allocate();
   const r = spec.rect;
-  const field = new PdfDict({
-    Type: N('Annot'),
-    Subtype: N('Widget'),
-    FT: N('Sig'),
-    T: PdfString.fromText(spec.name),
-    V: spec.signatureRef,
-    // Print (4) + Locked (128): the widget prints and cannot be moved in a viewer.
-    F: 132,
-    P: page.ref,
-    Rect: r ? [r.x, r.y, r.x + r.w, r.y + r.h] : [0, 0, 0, 0],
-  });
-  if (spec.appearance) {
-    const apRef = writer.allocate();
-    writer.set(apRef, spec.appearance);
-    field.set('AP', new PdfDict({ N: apRef }));
+  const extra = spec.extraWidgets ?? [];
+  if (extra.length === 0) {
+    const field = new PdfDict({
+      Type: N('Annot'),
+      Subtype: N('Widget'),
+      FT: N('Sig'),
+      T: PdfString.fromText(spec.name),
+      V: spec.signatureRef,
+      // Print (4) + Locked (128): the widget prints and cannot be moved in a viewer.
+      F: 132,
+      P: page.ref,
+      Rect: r ? [r.x, r.y, r.x + r.w, r.y + r.h] : [0, 0, 0, 0],
+    });
+    if (spec.appearance) field.set('AP', new PdfDict({ N: writeAppearance(writer, spec.appearance) }));
+    writer.set(fieldRef, field);
+    appendToAnnots(reader, writer, page.ref, fieldRef);
+    appendToAcroForm(reader, writer, fieldRef);
+    return fieldRef;
   }
-  writer.set(fieldRef, field);
-
-  appendToAnnots(reader, writer, page.ref, page.dict, fieldRef);
+  const widgets: WidgetSpec[] = r ? [{ pageIndex: spec.pageIndex, rect: r, appearance: spec.appearance }, ...extra] : extra;
+  const kids: PdfRef[] = [];
+  for (const w of widgets) {
+    const p = w === widgets[0] && r ? page : reader.getPage(w.pageIndex);
+    const ref = writer.allocate();
+    const widget = new PdfDict({
+      Type: N('Annot'),
+      Subtype: N('Widget'),
+      // No /Parent: see the module comment (poppler ≤ 23 would count each widget as a field).
+      F: 132,
+      P: p.ref,
+      Rect: [w.rect.x, w.rect.y, w.rect.x + w.rect.w, w.rect.y + w.rect.h],
+    });
+    if (w.appearance) widget.set('AP', new PdfDict({ N: writeAppearance(writer, w.appearance) }));
+    writer.set(ref, widget);
+    appendToAnnots(reader, writer, p.ref, ref);
+    kids.push(ref);
+  }
+  writer.set(fieldRef, new PdfDict({ FT: N('Sig'), T: PdfString.fromText(spec.name), V: spec.signatureRef, Kids: kids }));
   appendToAcroForm(reader, writer, fieldRef);
   return fieldRef;
 }
 
+function writeAppearance(writer: IncrementalWriter, ap: PdfStream): PdfRef {
+  const ref = writer.allocate();
+  writer.set(ref, ap);
+  return ref;
+}
 
-function appendToAnnots(reader: PdfReader, writer: IncrementalWriter, pageRef: PdfRef, pageDict: PdfDict, ref: PdfRef): void {
+/** Adds `ref` to the page's /Annots, building on what this revision already wrote for the page. */
+function appendToAnnots(reader: PdfReader, writer: IncrementalWriter, pageRef: PdfRef, ref: PdfRef): void {
+  const pending = writer.get(pageRef);
+  const pageDict = pending instanceof PdfDict ? pending : (reader.resolve(pageRef) as PdfDict);
   const annots = pageDict.get('Annots');
   if (annots instanceof PdfRef) {
-    const arr = reader.resolve(annots);
+    const mine = writer.get(annots);
+    const arr = mine !== undefined ? mine : reader.resolve(annots);
     const next = Array.isArray(arr) ? [...arr, ref] : [ref];
     writer.set(annots, next);
     return;
@@ -226,6 +275,8 @@ export interface SignatureFieldInfo {
   pageIndex: number;
   /** Widget rectangle [x1 y1 x2 y2] in user space. */
   rect?: [number, number, number, number];
+  /** Every widget of the field, in /Kids order (one for a merged field/widget; a cross-page seal has one per page). */
+  widgets: { pageIndex: number; rect?: [number, number, number, number] }[];
 }
 
 /**
@@ -265,23 +316,27 @@ export function findSignatureFields(reader: PdfReader): SignatureFieldInfo[] {
       if (ft !== 'Sig') continue;
       const vObj = f.get('V');
       const v = reader.resolve(vObj);
-      let widget: PdfDict = f;
-      if (Array.isArray(kids) && kids.length > 0) {
-        const w = reader.resolve(kids[0]);
-        if (w instanceof PdfDict) widget = w;
+      // The widgets: the field itself when merged, else its /Kids (ISO 32000-1 §12.7.1).
+      const widgetObjs: PdfObject[] = Array.isArray(kids) && kids.length > 0 ? kids.slice(0, 1000) : [item];
+      const widgets: SignatureFieldInfo['widgets'] = [];
+      for (const wObj of widgetObjs) {
+        const w = reader.resolve(wObj);
+        if (!(w instanceof PdfDict)) continue;
+        const rectObj = reader.resolve(w.get('Rect'));
+        const rect = Array.isArray(rectObj) && rectObj.length === 4 && rectObj.every((n) => typeof n === 'number')
+          ? (rectObj as [number, number, number, number]) : undefined;
+        let pageIndex = pageOf(w);
+        if (pageIndex < 0 && wObj instanceof PdfRef) pageIndex = findAnnotPage(reader, wObj);
+        widgets.push({ pageIndex, rect });
       }
-      const rectObj = reader.resolve(widget.get('Rect'));
-      const rect = Array.isArray(rectObj) && rectObj.length === 4 && rectObj.every((n) => typeof n === 'number')
-        ? (rectObj as [number, number, number, number]) : undefined;
-      let pageIndex = pageOf(widget);
-      if (pageIndex < 0 && item instanceof PdfRef) pageIndex = findAnnotPage(reader, item);
       out.push({
         name: full,
         fieldRef: item instanceof PdfRef ? item : undefined,
         signature: v instanceof PdfDict ? v : undefined,
         signatureRef: vObj instanceof PdfRef ? vObj : undefined,
-        pageIndex,
-        rect,
+        pageIndex: widgets[0]?.pageIndex ?? -1,
+        rect: widgets[0]?.rect,
+        widgets,
       });
     }
   };

@@ -4,3 +4,8 @@ export * from './in-memory-blob-store.js';
 export * from './recording-message-sender.js';
 export * from './recording-event-publisher.js';
 export * from './in-memory-record-store.js';
+export * from './in-memory-willingness-gate.js';
+export * from './in-memory-signer-key-store.js';
+export * from '../template/sample-template.js';
+export * from './in-memory-field-cipher.js';
+export * from './identity-stack.js';

@@ -39,6 +39,7 @@ function line(r: SignatureReport): string[] {
   for (const rv of r.certificate.revocation) out.push(`      revocation ${rv.subject}: ${rv.status}${rv.source ? ` (${rv.source})` : ''}`);
   if (r.certification) out.push(`    - Certified (DocMDP P=${r.certification.p}): locked, ${r.certification.description}`);
   out.push(`    - Field: ${r.fieldName}${r.page ? ` on page ${r.page}` : ''}${r.visible ? '' : ' (invisible)'}${r.position ? ` at x=${r.position.x} y=${r.position.y}` : ''}`);
+  if (r.widgets) out.push(`    - ${r.widgets.length} widgets of this one signature (cross-page seal 骑缝章) on pages ${r.widgets.map((w) => w.page ?? '?').join(', ')}`);
   out.push(`    - ${r.coversWholeDocument ? 'Covers the whole document' : 'Covers revision ' + r.revision + ' (later revisions follow)'}; PAdES ${r.padesLevel}; ETSI ${r.indication}${r.subIndication ? '/' + r.subIndication : ''}`);
   for (const p of r.problems) out.push(`      ! ${p}`);
   return out;

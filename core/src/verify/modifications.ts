@@ -99,9 +99,21 @@ export function analyzeRevision(reader: PdfReader, k: number): RevisionChanges {
   const infoNum = refNum(trailerPrev.get('Info'));
   const metadataNum = catalogPrev instanceof PdfDict ? refNum(catalogPrev.get('Metadata')) : -1;
 
+  // Widgets listed in the /Kids of a signature field this revision writes belong to that signature
+  // even without /Parent (Signet's cross-page seal omits it; see pdf/acroform.ts).
+  const sigKids = new Map<number, ChangeKind>();
+  for (const [num, entry] of reader.revisions[k].entries) {
+    if (entry.type === 'free') continue;
+    const f = reader.getObjectAt(num, k);
+    if (!(f instanceof PdfDict) || fieldType(reader, f, k) !== 'Sig') continue;
+    const kids = at(f.get('Kids'), k);
+    const kind: ChangeKind = isDocTimestampField(reader, f, k) ? 'doc-timestamp' : 'signature';
+    if (Array.isArray(kids)) for (const kid of kids) if (kid instanceof PdfRef) sigKids.set(kid.num, kind);
+  }
   const classifyAnnot = (o: PdfObject | undefined, r: number): ChangeKind => {
     const d = at(o, r);
     if (!(d instanceof PdfDict)) return 'other';
+    if (o instanceof PdfRef && r === k && sigKids.has(o.num) && d.getName('Subtype') === 'Widget' && !d.has('FT')) return sigKids.get(o.num)!;
     if (fieldType(reader, d, r) === 'Sig') return isDocTimestampField(reader, d, r) ? 'doc-timestamp' : 'signature';
     if (d.getName('Subtype') === 'Widget' || d.has('FT') || d.has('T')) return 'form-fill';
     return 'annotation';

@@ -52,6 +52,11 @@ export interface SignatureReport {
   /** Widget position as fractions of the page (x, y from the bottom-left), when visible. */
   position?: { x: number; y: number; w: number; h: number };
   visible: boolean;
+  /**
+   * Every widget of the field, when it has more than one (a cross-page seal has one slice per page):
+   * its page and position. Still one signature.
+   */
+  widgets?: { page: number | null; position?: { x: number; y: number; w: number; h: number } }[];
   signer?: CertificateSummary;
   /** The claimed signing time (/M). */
   claimedTime?: string;

@@ -276,15 +276,20 @@ function verifyOne(reader: PdfReader, field: SignatureFieldInfo, i: number, ctx:
 
   const page = field.pageIndex >= 0 ? field.pageIndex + 1 : null;
   const rect = field.rect;
-  const visible = !!rect && Math.abs(rect[2] - rect[0]) > 0 && Math.abs(rect[3] - rect[1]) > 0;
-  let position: SignatureReport['position'];
-  if (visible && field.pageIndex >= 0) {
-    const box = reader.getPage(field.pageIndex).mediaBox;
+  const visibleRect = (r?: [number, number, number, number]) => !!r && Math.abs(r[2] - r[0]) > 0 && Math.abs(r[3] - r[1]) > 0;
+  const positionOf = (pageIndex: number, r?: [number, number, number, number]): SignatureReport['position'] => {
+    if (!visibleRect(r) || pageIndex < 0) return undefined;
+    const box = reader.getPage(pageIndex).mediaBox;
     const pw = box[2] - box[0], ph = box[3] - box[1];
-    const x1 = Math.min(rect![0], rect![2]), y1 = Math.min(rect![1], rect![3]);
+    const x1 = Math.min(r![0], r![2]), y1 = Math.min(r![1], r![3]);
     const round = (n: number) => Math.round(n * 10000) / 10000;
-    position = { x: round((x1 - box[0]) / pw), y: round((y1 - box[1]) / ph), w: round(Math.abs(rect![2] - rect![0]) / pw), h: round(Math.abs(rect![3] - rect![1]) / ph) };
-  }
+    return { x: round((x1 - box[0]) / pw), y: round((y1 - box[1]) / ph), w: round(Math.abs(r![2] - r![0]) / pw), h: round(Math.abs(r![3] - r![1]) / ph) };
+  };
+  const visible = field.widgets.some((w) => visibleRect(w.rect)) || visibleRect(rect);
+  const position = positionOf(field.pageIndex, rect);
+  const widgets = field.widgets.length > 1
+    ? field.widgets.map((w) => ({ page: w.pageIndex >= 0 ? w.pageIndex + 1 : null, position: positionOf(w.pageIndex, w.rect) }))
+    : undefined;
   const text = (key: string) => {
     const v = reader.resolve(sig.get(key));
     return v instanceof PdfString ? v.toText() : undefined;
@@ -299,6 +304,7 @@ function verifyOne(reader: PdfReader, field: SignatureFieldInfo, i: number, ctx:
     page,
     position,
     visible,
+    widgets,
     signer: signerInfo ? summarizeCertificate(signerInfo) : undefined,
     claimedTime: claimed?.toISOString(),
     reason: text('Reason'),

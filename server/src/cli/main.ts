@@ -7,8 +7,11 @@ import { isSignetError } from '@signet/core';
 import { cmdInit } from './cmd-init.js';
 import { cmdCa } from './cmd-ca.js';
 import { cmdSign } from './cmd-sign.js';
+import { cmdSeal } from './cmd-seal.js';
 import { cmdVerify } from './cmd-verify.js';
 import { cmdStart } from './cmd-start.js';
+import { cmdTemplate } from './cmd-template.js';
+import { cmdEvidence } from './cmd-evidence.js';
 
 /** Usage text. */
 export const USAGE = `signet — open-source e-signature (PAdES) toolkit
@@ -17,12 +20,29 @@ export const USAGE = `signet — open-source e-signature (PAdES) toolkit
   signet ca export [--out FILE]                     print the trust anchor (root CA) as PEM
   signet ca revoke SERIAL [--reason R]              revoke a certificate issued by this CA
   signet sign IN.pdf -o OUT.pdf --name NAME [--id-number N | --org ORG --uscc CODE]
-              [--seal FILE.png|FILE.jpg] [--page N --rect x,y,w,h]
+              [--seal auto|FILE.svg|FILE.png|FILE.jpg [--remove-white]] [--page N --rect x,y,w,h | --anchor TEXT | --keyword TEXT]
+              [--cross-page [--pages 1-3] [--seal-size MM] [--cross-page-y Y]]
+              [--anchor-offset dx,dy] [--size w,h]
               [--level B-B|B-T|B-LT|B-LTA] [--certify 1|2|3] [--reason R] [--location L]
               [--key rsa-2048|rsa-3072|ecdsa-p256] [--tsa-url URL]
+  signet seal --type round|oval|square|date --text TEXT [--type-text 合同专用章] [--code 13-DIGITS]
+              [--tax-number N] [--style yang|yin] [--layout grid|row] [--date YYYY-MM-DD] [--color #E60012]
+              [--size MM] [--aged SEED] [--font FILE.ttf] -o seal.svg|seal.pdf
+  signet seal --type handwriting --strokes strokes.json [--color #000000] -o sig.svg|sig.pdf
+                                                    draw a seal or a handwritten signature as vectors
   signet verify FILE.pdf [--json] [--trust FILE.pem]...
                                                     exit 0 only if every signature is valid and nothing
                                                     illegal was changed after it
+  signet template fill TEMPLATE.json --vars VARS.json -o OUT.pdf [--json]
+                                                    fill a template (basePdf is relative to the JSON) and
+                                                    print where each role signs and seals
+  signet template check TEMPLATE.json [--vars VARS.json]
+  signet evidence verify PACKAGE.zip [--json] [--trust FILE.pem]...
+                                                    verify an evidence package offline; exit 0 only if
+                                                    every hash, signature and the audit chain check out
+  signet evidence pack --signed S.pdf [--original O.pdf] --audit EVENTS.json --info EVIDENCE.json
+              -o PACKAGE.zip [--platform NAME --platform-uscc CODE]
+                                                    build and sign an evidence package (demos, tests)
   signet start [--port 8080] [--host 127.0.0.1]     the server (what \`npm start\` runs)
 
 Every command takes --data DIR (default ./data or SIGNET_DATA).
@@ -39,10 +59,16 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdCa(rest);
       case 'sign':
         return await cmdSign(rest);
+      case 'seal':
+        return await cmdSeal(rest);
       case 'verify':
         return await cmdVerify(rest);
       case 'start':
         return await cmdStart(rest);
+      case 'template':
+        return await cmdTemplate(rest);
+      case 'evidence':
+        return await cmdEvidence(rest);
       case undefined:
       case 'help':
       case '--help':

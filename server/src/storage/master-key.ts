@@ -2,7 +2,7 @@
  * The master key wraps every data key and private key at rest (AES-256-GCM). It lives in
  * `<data>/master.key` (mode 0600) or in SIGNET_MASTER_KEY (base64), never in logs.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SignetError } from '@signet/core';
@@ -29,6 +29,14 @@ export class MasterKey {
     const k = randomBytes(32);
     writeFileAtomic(path, k.toString('base64') + '\n', 0o600);
     return new MasterKey(k);
+  }
+
+  /**
+   * Derives a key for one purpose (`info`, e.g. `field-cipher/sm4/idNumber`) with HKDF-SHA256
+   * (RFC 5869 §2), so that the master key itself only wraps keys and each use gets its own key.
+   */
+  deriveKey(info: string, length = 32): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.key, 'signet/master-key/hkdf/v1', info, length));
   }
 
   /** Encrypts `plain` with AES-256-GCM; output is iv(12) ‖ tag(16) ‖ ciphertext. `aad` binds context. */

@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { isAddinError } from '../addin-error.js';
+import { draftedAgreement, twoSigners } from '../testing/app-fixture.js';
+import { readContractIds } from './contract-ids.js';
+import { readOutline } from './document-outline.js';
+import { DEFAULT_POLICIES, checkSendRequest, sendForSignature, type FormProblem } from './send-for-signature.js';
+
+const future = () => new Date(Date.now() + 86400_000).toISOString();
+const keys = (ps: FormProblem[]) => ps.map((p) => `${p.severity}:${p.key}${p.signer === undefined ? '' : `#${p.signer}`}`).sort();
+
+describe('sendForSignature', () => {
+  it('uploads the exported PDF, creates and sends the contract with one anchored field per marker, and remembers its id in the document', async () => {
+    const f = await draftedAgreement();
+    const out = await sendForSignature(f, { title: ' Service Agreement ', signers: twoSigners(), deadline: future(), policies: DEFAULT_POLICIES });
+    assert.equal(out.format, 'pdf');
+    assert.equal(out.fallbackReason, undefined);
+    const stored = f.api.contracts.get(out.contract.id)!;
+    assert.equal(stored.view.state, 'signing');
+    assert.equal(stored.file.format, 'pdf');
+    assert.equal(Buffer.from(stored.file.bytes.subarray(0, 5)).toString(), '%PDF-');
+    assert.equal(stored.file.name, 'Service Agreement.pdf');
+    assert.deepEqual(stored.input.fields, [
+      { kind: 'signature', role: 'partyA', anchorText: 'signet:sign:partyA' },
+      { kind: 'seal', role: 'partyB', anchorText: 'signet:seal:partyB' },
+    ]);
+    assert.equal(stored.input.order, 'sequential');
+    assert.deepEqual(stored.input.variables, { partyAName: 'Acme Trading Ltd' });
+    assert.deepEqual(await readContractIds(f.gateway), [out.contract.id]);
+    assert.deepEqual(out.rememberedIds, [out.contract.id]);
+  });
+
+  it('sends signers with equal order numbers in parallel', async () => {
+    const f = await draftedAgreement();
+    const signers = twoSigners().map((s) => ({ ...s, order: 1 }));
+    const out = await sendForSignature(f, { title: 'T', signers, policies: DEFAULT_POLICIES });
+    assert.equal(f.api.contracts.get(out.contract.id)!.input.order, 'parallel');
+  });
+
+  it('uploads DOCX where Word cannot export PDF, and says so', async () => {
+    const f = await draftedAgreement({ pdfExport: false });
+    const out = await sendForSignature(f, { title: 'T', signers: twoSigners(), policies: DEFAULT_POLICIES });
+    assert.equal(out.format, 'docx');
+    assert.match(out.fallbackReason!, /DOCX/);
+    assert.equal(f.api.contracts.get(out.contract.id)!.file.name, 'T.docx');
+  });
+
+  it('refuses a form with errors before exporting or uploading anything, naming each problem', async () => {
+    const f = await draftedAgreement();
+    const bad = [{ kind: 'person' as const, name: ' ', mobile: '12345', role: 'partyA', order: 0 }];
+    await assert.rejects(sendForSignature(f, { title: '', signers: bad, deadline: '2000-01-01T00:00:00Z', policies: { ...DEFAULT_POLICIES, willingness: [] } }), (e: unknown) => {
+      assert.ok(isAddinError(e, 'INVALID_ARGUMENT'));
+      assert.deepEqual(keys(e.details!.problems as FormProblem[]), [
+        'error:problem.deadlinePast', 'error:problem.markerWithoutSigner', 'error:problem.mobileInvalid#0', 'error:problem.nameRequired#0',
+        'error:problem.orderInvalid#0', 'error:problem.titleRequired', 'error:problem.willingnessRequired',
+      ]);
+      return true;
+    });
+    assert.equal(f.gateway.exportCount, 0);
+    assert.equal(f.api.files.size, 0);
+  });
+});
+
+describe('checkSendRequest', () => {
+  it('warns, without blocking, about a signer whose role has no marker; and refuses two signers with one role', async () => {
+    const f = await draftedAgreement();
+    const outline = await readOutline(f.gateway);
+    const signers = [...twoSigners(), { kind: 'person' as const, name: 'Wang Wu', mobile: '13700137000', role: 'witness', order: 3 }];
+    assert.deepEqual(keys(checkSendRequest({ title: 'T', signers, policies: DEFAULT_POLICIES }, outline)), ['warning:problem.roleUnmarked#2']);
+    signers[2].role = 'partyA';
+    assert.deepEqual(keys(checkSendRequest({ title: 'T', signers, policies: DEFAULT_POLICIES }, outline)), ['error:problem.roleTaken#2']);
+  });
+
+  it('accepts the drafted agreement with its two signers', async () => {
+    const f = await draftedAgreement();
+    assert.deepEqual(checkSendRequest({ title: 'T', signers: twoSigners(), deadline: future(), policies: DEFAULT_POLICIES }, await readOutline(f.gateway)), []);
+  });
+});

@@ -1,0 +1,109 @@
+/**
+ * Sending the open document for signature: check the signers against the document's markers,
+ * export it (PDF, or DOCX where Word cannot export PDF, which is reported), upload it, create
+ * the contract with its anchors and send it, then remember the contract id in the document.
+ */
+import { AddinError } from '../addin-error.js';
+import type { ContractView, SendPolicies, SignerDraft } from '../api/signet-api.js';
+import type { MessageKey } from '../i18n/i18n.js';
+import type { ExportFormat } from '../office/office-gateway.js';
+import { ROLE_PATTERN } from '../office/signet-tag.js';
+import type { AppDeps } from './app-deps.js';
+import { rememberContract } from './contract-ids.js';
+import { anchorFields, readOutline, variableValues, type DocumentOutline } from './document-outline.js';
+
+/** Mainland China mobile numbers (11 digits, 1[3-9]…), the numbers SMS codes can reach. */
+export const MOBILE_PATTERN = /^1[3-9]\d{9}$/;
+
+/** One problem with the send form, for the field it concerns. */
+export interface FormProblem {
+  key: MessageKey;
+  params?: Record<string, string | number>;
+  /** The signer's index, for signer fields. */
+  signer?: number;
+  field?: 'name' | 'mobile' | 'role' | 'order' | 'deadline' | 'title' | 'signers' | 'willingness';
+  /** Errors block sending; warnings are shown and allow it. */
+  severity: 'error' | 'warning';
+}
+
+/** What the send form holds. */
+export interface SendRequest {
+  title: string;
+  signers: SignerDraft[];
+  /** ISO 8601; must be in the future. */
+  deadline?: string;
+  policies: SendPolicies;
+}
+
+/** The outcome of a send. */
+export interface SendOutcome {
+  contract: ContractView;
+  format: ExportFormat;
+  /** Set when the document went as DOCX: why. */
+  fallbackReason?: string;
+  /** The contract ids now kept in the document. */
+  rememberedIds: string[];
+}
+
+/** The policies the send form starts with: SMS code or password, B-LT, no certification. */
+export const DEFAULT_POLICIES: SendPolicies = { willingness: ['sms_otp', 'password'], certify: 0, level: 'B-LT', handwriting: 'optional' };
+
+/** Checks the form against the document's markers; an empty list means it can be sent. */
+export function checkSendRequest(req: SendRequest, outline: DocumentOutline, now: Date = new Date()): FormProblem[] {
+  const problems: FormProblem[] = [];
+  const err = (p: Omit<FormProblem, 'severity'>) => problems.push({ ...p, severity: 'error' });
+  if (!req.title.trim()) err({ key: 'problem.titleRequired', field: 'title' });
+  if (req.signers.length === 0) err({ key: 'problem.noSigners', field: 'signers' });
+  const roles = new Map<string, number>();
+  req.signers.forEach((s, i) => {
+    if (!s.name.trim()) err({ key: 'problem.nameRequired', signer: i, field: 'name' });
+    if (!MOBILE_PATTERN.test(s.mobile.trim())) err({ key: 'problem.mobileInvalid', signer: i, field: 'mobile' });
+    if (!ROLE_PATTERN.test(s.role)) err({ key: 'problem.roleInvalid', signer: i, field: 'role' });
+    else if (roles.has(s.role)) err({ key: 'problem.roleTaken', params: { role: s.role }, signer: i, field: 'role' });
+    else roles.set(s.role, i);
+    if (!Number.isInteger(s.order) || s.order < 1 || s.order > 50) err({ key: 'problem.orderInvalid', signer: i, field: 'order' });
+    if (ROLE_PATTERN.test(s.role) && !outline.roles.includes(s.role)) {
+      problems.push({ key: 'problem.roleUnmarked', params: { role: s.role }, signer: i, field: 'role', severity: 'warning' });
+    }
+  });
+  for (const role of outline.roles) {
+    if (!roles.has(role)) err({ key: 'problem.markerWithoutSigner', params: { role }, field: 'signers' });
+  }
+  if (req.deadline !== undefined) {
+    const t = Date.parse(req.deadline);
+    if (!Number.isFinite(t) || t <= now.getTime()) err({ key: 'problem.deadlinePast', field: 'deadline' });
+  }
+  if (req.policies.willingness.length === 0) err({ key: 'problem.willingnessRequired', field: 'willingness' });
+  return problems;
+}
+
+/**
+ * Sends the document. Throws INVALID_ARGUMENT (with `details.problems`) when the form has errors,
+ * before anything is exported or uploaded.
+ */
+export async function sendForSignature(deps: AppDeps, req: SendRequest, now: Date = new Date()): Promise<SendOutcome> {
+  const outline = await readOutline(deps.gateway);
+  const problems = checkSendRequest(req, outline, now).filter((p) => p.severity === 'error');
+  if (problems.length > 0) {
+    throw new AddinError('INVALID_ARGUMENT', `发送表单有 ${problems.length} 处需要修改。The send form has ${problems.length} problem(s) to fix.`, { details: { problems } });
+  }
+  const exported = await deps.gateway.exportDocument();
+  const title = req.title.trim();
+  const fileName = `${title}.${exported.format}`;
+  const file = await deps.api.uploadFile(exported.bytes, { name: fileName, format: exported.format });
+  const signers = req.signers.map((s) => ({ ...s, name: s.name.trim(), mobile: s.mobile.trim() }));
+  const contract = await deps.api.createContract({
+    title,
+    fileId: file.fileId,
+    fileName,
+    signers,
+    fields: anchorFields(outline),
+    order: new Set(signers.map((s) => s.order)).size > 1 ? 'sequential' : 'parallel',
+    ...(req.deadline ? { deadline: new Date(req.deadline).toISOString() } : {}),
+    policies: req.policies,
+    variables: variableValues(outline),
+    send: true,
+  });
+  const rememberedIds = await rememberContract(deps.gateway, contract.id);
+  return { contract, format: exported.format, ...(exported.fallbackReason ? { fallbackReason: exported.fallbackReason } : {}), rememberedIds };
+}

@@ -1,0 +1,43 @@
+/** Save as template: publish the document (PDF, variables, anchors) as an enterprise template. */
+import { useEffect, useState } from 'preact/hooks';
+import type { AppDeps } from '../../app/app-deps.js';
+import { readOutline, type DocumentOutline } from '../../app/document-outline.js';
+import { saveAsTemplate } from '../../app/save-template.js';
+import { Button, ErrorNotice, Field, Status, useAction } from '../components.js';
+import { useT } from '../ui-context.js';
+
+/** The Template screen. */
+export function TemplateScreen(props: { deps: AppDeps }) {
+  const t = useT();
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const [outline, setOutline] = useState<DocumentOutline>();
+  const [saved, setSaved] = useState('');
+  const load = useAction(async () => {
+    const [out, title] = await Promise.all([readOutline(props.deps.gateway), props.deps.gateway.documentTitle()]);
+    setOutline(out);
+    setName((n) => n || title);
+  });
+  const save = useAction(async () => {
+    setSaved('');
+    const tpl = await saveAsTemplate(props.deps, { name, description });
+    setSaved(t('template.saved', { name: tpl.name }));
+  });
+  useEffect(() => { void load.run(); }, []);
+  return (
+    <form class="screen" aria-labelledby="tpl-h" onSubmit={(e) => { e.preventDefault(); void save.run(); }}>
+      <h2 id="tpl-h">{t('template.heading')}</h2>
+      <ErrorNotice error={load.error} />
+      <Field id="tpl-name" label={t('template.name')}>
+        <input id="tpl-name" required maxLength={200} value={name} onInput={(e) => setName(e.currentTarget.value)} />
+      </Field>
+      <Field id="tpl-desc" label={t('template.description')}>
+        <textarea id="tpl-desc" rows={3} maxLength={1000} value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
+      </Field>
+      {outline && <p class="hint">{t('template.summary', { vars: outline.variables.length, markers: outline.markers.length })}</p>}
+      <Button type="submit" kind="primary" busy={save.busy}>{t('template.button')}</Button>
+      {saved && <Status>{saved}</Status>}
+      <ErrorNotice error={save.error} />
+    </form>
+  );
+}

@@ -1,0 +1,25 @@
+/**
+ * The one seam through which a test or the dev preview replaces Word and the server: a script
+ * that runs before the task pane's bundle (Playwright's `addInitScript`, or the preview page)
+ * sets `globalThis.__signetTestHooks`. Without it the task pane waits for Office.js. The
+ * production bundle contains no fake; it only reads this global.
+ */
+import type { SignetApi } from '../api/signet-api.js';
+import type { OfficeGateway } from '../office/office-gateway.js';
+
+/** What a test injects. */
+export interface SignetTestHooks {
+  gateway: OfficeGateway;
+  api: SignetApi;
+  /** The server URL the Connect screen starts with. */
+  serverUrl?: string;
+}
+
+/** The global the hooks live in. */
+export const TEST_HOOKS_GLOBAL = '__signetTestHooks';
+
+/** The injected hooks, if any. */
+export function readTestHooks(): SignetTestHooks | undefined {
+  const h = (globalThis as Record<string, unknown>)[TEST_HOOKS_GLOBAL] as SignetTestHooks | undefined;
+  return h && typeof h === 'object' && h.gateway && h.api ? h : undefined;
+}
