@@ -11,6 +11,7 @@ import express from 'express';
 import { systemClock, type Clock, type RecordStore } from '@signet/core';
 import { InMemoryRecordStore } from '@signet/core/testing';
 import type { Installation } from './installation.js';
+import type { Platform } from './platform.js';
 import { RecordAppCredentialStore, type AppCredentialStore } from './auth/app-credential-store.js';
 import { HmacAuthenticator } from './auth/hmac-authenticator.js';
 import { InMemoryNonceStore, type NonceStore } from './auth/nonce-store.js';
@@ -57,6 +58,11 @@ export interface AppDeps {
   /** Contract-check mode (tests): undeclared responses and error codes become 500s that say so. */
   checkContract?: boolean;
   clock?: Clock;
+  /**
+   * Every domain service (directory, identity, workflow, webhooks). When given, `records`,
+   * `directory` and `links` default to the platform's.
+   */
+  platform?: Platform;
 }
 
 /** The services route modules are built from. */
@@ -69,21 +75,24 @@ export interface AppServices {
   directory: PersonDirectory;
   links: SigningLinkResolver;
   uploadLimitBytes: number;
+  /** The domain services, when the app was built with them. */
+  platform?: Platform;
 }
 
 /** Builds the services of an app from its deps (the defaults of {@link AppDeps}). */
 export function appServices(deps: AppDeps): AppServices {
   const clock = deps.clock ?? deps.installation.clock ?? systemClock;
-  const records = deps.records ?? new InMemoryRecordStore();
+  const records = deps.records ?? deps.platform?.deps.records ?? new InMemoryRecordStore();
   return {
     installation: deps.installation,
     clock,
     records,
     appCredentials: deps.appCredentials ?? new RecordAppCredentialStore(records, deps.installation.masterKey, { clock }),
     sessions: new SessionManager({ records, clock, ttlSeconds: deps.sessionTtlSeconds, secureCookie: isHttps(deps.baseUrl) }),
-    directory: deps.directory ?? noPersonDirectory,
-    links: deps.links ?? noSigningLinks,
+    directory: deps.directory ?? deps.platform?.personDirectory ?? noPersonDirectory,
+    links: deps.links ?? deps.platform?.signingLinks ?? noSigningLinks,
     uploadLimitBytes: deps.maxUploadBytes ?? 50 * 1024 * 1024,
+    platform: deps.platform,
   };
 }
 

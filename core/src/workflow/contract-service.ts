@@ -336,7 +336,8 @@ export class ContractService {
     }
   }
 
-  private checkLink(link: SigningLinkRecord): void {
+  /** Throws LINK_USED, LINK_REVOKED or LINK_EXPIRED when a link can no longer be used. */
+  checkLink(link: SigningLinkRecord): void {
     if (link.usedAt) throw new SignetError('LINK_USED', '此签署链接已使用，请登录查看合同或联系发起方。This signing link was already used; sign in to see the contract, or ask the sender for a new link.');
     if (link.revokedAt) throw new SignetError('LINK_REVOKED', '此签署链接已失效，请使用最新的链接或联系发起方。This signing link was revoked; use the newest link, or ask the sender.');
     if (Date.parse(link.expiresAt) <= this.deps.clock.now().getTime()) {

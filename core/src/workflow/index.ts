@@ -29,3 +29,4 @@ export * from './template-service.js';
 export * from './contract-service.js';
 export * from './contract-inbox.js';
 export * from './create-workflow.js';
+export * from './signet-appearances.js';

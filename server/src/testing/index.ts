@@ -4,3 +4,4 @@ export * from './session-client.js';
 export * from './fake-person-directory.js';
 export * from './in-memory-signing-links.js';
 export { signedFetch, signRequest, type AppCredentials, type SignedFetch } from '../auth/sign-request.js';
+export * from './platform-server.js';
