@@ -3,10 +3,19 @@
  * draws with it: text measurement, glyph outlines for vector drawing (seals), and subsetting for
  * embedding (see {@link FontSubset}).
  */
-import fontkit from '@pdf-lib/fontkit';
+import { createRequire } from 'node:module';
+import type * as Fontkit from '@pdf-lib/fontkit';
 import { SignetError } from '../errors.js';
 
-type FkFont = ReturnType<typeof fontkit.create>;
+type FkFont = ReturnType<typeof Fontkit.create>;
+
+// fontkit decompresses its tables when imported (~250 ms): load it on first use only, so that
+// commands that draw no text (verify, most of the CLI) never pay for it.
+let fontkitModule: typeof Fontkit | undefined;
+function fontkit(): typeof Fontkit {
+  fontkitModule ??= createRequire(import.meta.url)('@pdf-lib/fontkit') as typeof Fontkit;
+  return fontkitModule;
+}
 type FkGlyph = ReturnType<FkFont['glyphForCodePoint']>;
 
 /** One outline command in font units (y up), as fontkit's Path gives them. */
@@ -42,7 +51,7 @@ export class FontProgram {
     if (!p) {
       let font: FkFont;
       try {
-        font = fontkit.create(bytes as Buffer);
+        font = fontkit().create(bytes as Buffer);
       } catch (e) {
         throw new SignetError('INVALID_ARGUMENT', `The font could not be parsed (${(e as Error).message}); give a TrueType or OpenType file`);
       }
