@@ -94,4 +94,27 @@ export default tseslint.config(
         { name: 'Word', message: 'Office.js belongs to addin-word/src/office/ (the gateway).' }],
     },
   },
+  // server/web: the pages' browser code talks to the server over HTTP; from the server and core it
+  // takes types only. The build, the browser-test harness and the specs run in Node.
+  {
+    files: ['server/web/**/*.tsx'],
+    languageOptions: { parser: tseslint.parser },
+    plugins: { '@typescript-eslint': tseslint.plugin },
+    rules: {
+      'no-debugger': 'error',
+      '@typescript-eslint/no-unused-vars': ['warn', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['server/web/**/*.ts', 'server/web/**/*.tsx'],
+    ignores: ['server/web/**/*.spec.ts', 'server/web/build*.ts', 'server/web/testing/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['node:*', 'fs', 'path', 'crypto', 'express', 'pg', 'lowdb', 'node-forge', 'pdf-lib', '@pdf-lib/*'], message: 'page code runs in the browser: no Node modules or server libraries.' },
+          { group: ['@signet/core', '@signet/core/*', '@signet/server', '@signet/server/*', '**/src/*', '**/src/**'], allowTypeImports: true, message: 'pages reach the server over HTTP: import types only (import type …).' },
+        ],
+      }],
+    },
+  },
 );

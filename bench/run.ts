@@ -18,6 +18,8 @@ import { fillTemplate, displayValue, isValueField, variableOf } from '@signet/co
 import { sampleLaborContract } from '@signet/core/testing';
 import { cjkFontBytes } from '@signet/test-support';
 import { benchStorage } from './storage.js';
+import { benchHttp } from './http.js';
+import { benchHr } from './hr.js';
 import { roundSeal, drawingToSvg, drawingToPdf, drawingGraphic, SignatureAppearance } from '@signet/core';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -169,6 +171,8 @@ async function main(): Promise<void> {
   }
 
   if (want('storage')) await benchStorage();
+  if (want('http')) await benchHttp();
+  if (want('hr')) await benchHr();
 }
 
 main().catch((e) => {

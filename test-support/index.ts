@@ -71,3 +71,4 @@ export function tempDir(prefix = 'signet-test-'): { dir: string; cleanup: () => 
 
 export * from './interop.js';
 export * from './fonts.js';
+export * from './postgres.js';

@@ -155,6 +155,14 @@ export const ERROR_CODES = {
   STORE_LOCKED: 'The record store is in use by another process',
   /** The record store could not write to disk and stopped accepting writes; acknowledged data is safe. Fix the disk (space, permissions) and restart Signet. */
   STORAGE_FAILED: 'The record store could not write to disk',
+  /** PostgreSQL (DATABASE_URL) could not be reached, refused the connection or did not answer within the statement timeout; nothing was written by the failed call. Check DATABASE_URL and the database server, then retry. */
+  STORAGE_UNAVAILABLE: 'The database is unavailable',
+  /** The database schema does not match this Signet: it was migrated by a newer version, or an applied migration file was changed since. Run the Signet version that migrated it, or restore the original migration files. */
+  SCHEMA_MISMATCH: 'The database schema does not match this version of Signet',
+  /** `signet migrate` found records or blobs in the target that differ from the source, and left them as they are. Check which copy is right; rerun with --force to overwrite the target with the source. */
+  MIGRATION_CONFLICT: 'The migration target holds different data',
+  /** `/readyz`: this server process is starting, shutting down or cannot reach its storage (the message names the failing checks). Send traffic to another process; retry later. */
+  NOT_READY: 'The server process is not ready',
 
   // --- evidence packages (evidence/) ---
   /** The file is not a readable evidence package (not a zip, no or a damaged manifest.json, an unknown format version). Ask the platform for the package again. */
@@ -163,6 +171,22 @@ export const ERROR_CODES = {
   EVIDENCE_PACKAGE_UNSAFE: 'The evidence package holds an unsafe entry name',
   /** The package would inflate beyond the safety limits (entries, size or ratio: a zip bomb). Do not unpack it; if it is genuine, raise the limits. */
   EVIDENCE_PACKAGE_TOO_LARGE: 'The evidence package exceeds a safety limit',
+
+  // --- OA connectors (connector-oa/) ---
+  /** A Lark/Feishu event or an OA webhook failed its signature, decryption, token or replay check; nothing was done. Check the encrypt key, verification token or webhook secret configured for the connector, and send a fresh request. */
+  OA_EVENT_INVALID: 'The OA event failed its authenticity check',
+  /** Lark/Feishu, the OA system or the Signet server answered with an error or could not be reached (the message carries its code). Check the app credentials and scopes; queued work retries with backoff. */
+  OA_UPSTREAM_FAILED: 'An upstream system failed',
+
+  // --- HR connector (connector-hr/) ---
+  /** An HR mapping is malformed, or does not fit its bundle's templates (unknown or missing variables, type mismatches, roles); `details.problems` lists every problem with its JSON pointer. Correct the mapping and retry; nothing was launched. */
+  HR_MAPPING_INVALID: 'The HR mapping is invalid',
+  /** An employee file cannot be read at all (empty, an .xlsx workbook, neither UTF-8 nor GBK, a broken header, a mapped column missing); the message says which. Save it as UTF-8 CSV with the mapped columns and retry. Bad rows alone never raise this: they are reported row by row. */
+  HR_FILE_UNREADABLE: 'The employee file cannot be read',
+  /** A Lark CoreHR event failed its signature, decryption or verification-token check, or names an enterprise without a CoreHR link; nothing was launched. Check the encrypt key and verification token configured with PUT /api/v1/hr/corehr. */
+  HR_EVENT_INVALID: 'The CoreHR event failed its authenticity check',
+  /** Lark CoreHR answered with an error or could not be reached (the message carries its code). Check the app's CoreHR permissions and data scope; follow-ups retry with backoff. */
+  HR_UPSTREAM_FAILED: 'CoreHR failed',
 
   // --- generic ---
   /** An argument is missing or invalid. Read the message and correct the call. */

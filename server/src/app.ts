@@ -12,6 +12,7 @@ import { systemClock, type Clock, type RecordStore } from '@signet/core';
 import { InMemoryRecordStore } from '@signet/core/testing';
 import type { Installation } from './installation.js';
 import type { Platform } from './platform.js';
+import type { ReadinessProbe } from './cluster/readiness.js';
 import { RecordAppCredentialStore, type AppCredentialStore } from './auth/app-credential-store.js';
 import { HmacAuthenticator } from './auth/hmac-authenticator.js';
 import { InMemoryNonceStore, type NonceStore } from './auth/nonce-store.js';
@@ -31,6 +32,22 @@ import { pageRoutes } from './http/routes/page-routes.js';
 import { pkiRoutes } from './http/routes/pki-routes.js';
 import { systemRoutes } from './http/routes/system-routes.js';
 import { verifyRoutes } from './http/routes/verify-routes.js';
+import { fileRoutes } from './http/routes/file-routes.js';
+import { meRoutes } from './http/routes/me-routes.js';
+import { enterpriseRoutes } from './http/routes/enterprise-routes.js';
+import { identityRoutes } from './http/routes/identity-routes.js';
+import { sealRoutes } from './http/routes/seal-routes.js';
+import { templateRoutes } from './http/routes/template-routes.js';
+import { webhookRoutes } from './http/routes/webhook-routes.js';
+import { appRoutes } from './http/routes/app-routes.js';
+import { devRoutes } from './http/routes/dev-routes.js';
+import { addinRoutes } from './http/routes/addin-routes.js';
+import { contractRoutes } from './http/routes/contract-routes.js';
+import { willingnessRoutes } from './http/routes/willingness-routes.js';
+import { linkRoutes } from './http/routes/link-routes.js';
+import { oaRoutes } from './http/routes/oa-routes.js';
+import { hrRoutes } from './http/routes/hr-routes.js';
+import { statsRoutes } from './http/routes/stats-routes.js';
 
 /** What the app needs from the outside. Everything but the installation has a default. */
 export interface AppDeps {
@@ -47,6 +64,8 @@ export interface AppDeps {
   appCredentials?: AppCredentialStore;
   /** Seen integrator nonces. Default: in memory (one process). */
   nonces?: NonceStore;
+  /** What `/readyz` reports. Default: the platform's `readiness()` when it has one (an opened platform), else ready. */
+  readiness?: ReadinessProbe;
   /** Login and actor resolution for people. Default: none (login answers that it is not configured). */
   directory?: PersonDirectory;
   /** Signing-link lookup (the workflow). Default: none (every link token is refused). */
@@ -77,6 +96,8 @@ export interface AppServices {
   uploadLimitBytes: number;
   /** The domain services, when the app was built with them. */
   platform?: Platform;
+  /** What `/readyz` reports. */
+  readiness?: ReadinessProbe;
 }
 
 /** Builds the services of an app from its deps (the defaults of {@link AppDeps}). */
@@ -93,17 +114,40 @@ export function appServices(deps: AppDeps): AppServices {
     links: deps.links ?? deps.platform?.signingLinks ?? noSigningLinks,
     uploadLimitBytes: deps.maxUploadBytes ?? 50 * 1024 * 1024,
     platform: deps.platform,
+    readiness: deps.readiness ?? readinessOf(deps.platform),
   };
+}
+
+/** The `readiness()` of an opened platform, if `p` is one. */
+function readinessOf(p: Platform | undefined): ReadinessProbe | undefined {
+  const probe = (p as { readiness?: ReadinessProbe } | undefined)?.readiness;
+  return typeof probe === 'function' ? () => probe.call(p) : undefined;
 }
 
 /** Every route module of the app, built-in ones first. */
 export function routeModules(s: AppServices, openApi: () => Record<string, unknown>, extra: readonly RouteModule[] = []): RouteModule[] {
   return [
-    systemRoutes(openApi),
+    systemRoutes(openApi, s.readiness),
     authRoutes(s),
     verifyRoutes(s),
     pkiRoutes(s),
     pageRoutes(),
+    fileRoutes(s),
+    meRoutes(s),
+    enterpriseRoutes(s),
+    identityRoutes(s),
+    sealRoutes(s),
+    templateRoutes(s),
+    webhookRoutes(s),
+    appRoutes(s),
+    devRoutes(s),
+    addinRoutes(s),
+    contractRoutes(s),
+    willingnessRoutes(s),
+    linkRoutes(s),
+    oaRoutes(s),
+    hrRoutes(s),
+    statsRoutes(s),
     ...extra,
   ];
 }

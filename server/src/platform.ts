@@ -17,10 +17,16 @@ import { WebhookService } from './webhooks/webhook-service.js';
 import { WebhookEventPublisher } from './webhooks/webhook-event-publisher.js';
 import type { PersonDirectory } from './auth/person-directory.js';
 import type { SigningLinkResolver } from './auth/signing-link.js';
-import { openStorage } from './storage/open-storage.js';
+import { openStorage, type ServerStorage } from './storage/open-storage.js';
+import type { PgPoolSettings } from './storage/pg-storage.js';
+import { PgBossJobQueue } from './jobs/pg-boss-job-queue.js';
+import { runReadinessChecks, type ReadinessReport } from './cluster/readiness.js';
 import { ConsoleMessageSender } from './messaging/console-message-sender.js';
 import { HttpSmsMessageSender } from './messaging/http-sms-message-sender.js';
 import { HttpIdentityProvider } from './identity/http-identity-provider.js';
+import { FileService } from './files/file-service.js';
+import { OaConnectorHost } from './oa/oa-connector-host.js';
+import { HrConnectorHost } from './hr/hr-connector-host.js';
 
 /** The adapters and settings a platform is built from. */
 export interface PlatformDeps {
@@ -45,6 +51,8 @@ export interface PlatformDeps {
   queue?: JobQueue;
   /** Keys kept ready per key kind (default 4). */
   keyPoolTarget?: number;
+  /** Let webhooks reach loopback and private networks (default false: SSRF protection). */
+  allowPrivateWebhooks?: boolean;
 }
 
 /** Every service of the process. */
@@ -62,6 +70,12 @@ export interface Platform {
   queue: JobQueue;
   webhooks: WebhookService;
   events: EventPublisher;
+  /** Uploaded files (`POST /files`): checked PDFs in the BlobStore with tenant-scoped records. */
+  files: FileService;
+  /** The OA connector's slot (configured by the composition root when OA settings are given). */
+  oa: OaConnectorHost;
+  /** The HR connector: imports, batches, CoreHR events, follow-ups and expiry reminders (`@signet/connector-hr`). */
+  hr: HrConnectorHost;
   /** The directory as the HTTP session layer sees it. */
   personDirectory: PersonDirectory;
   /** Signing links as the HTTP auth layer sees them. */
@@ -120,8 +134,13 @@ export function createPlatform(deps: PlatformDeps): Platform {
     groupControl: { isAncestor: (hq, sub) => directory.isAncestor(hq, sub) },
   });
   const queue = deps.queue ?? new RecordStoreJobQueue({ store, clock, ids });
-  const webhooks = new WebhookService({ store, queue, cipher: deps.cipher, clock, ids });
+  const webhooks = new WebhookService({ store, queue, cipher: deps.cipher, clock, ids, allowPrivateNetworks: deps.allowPrivateWebhooks });
   events.subscribers.push(new WebhookEventPublisher(webhooks));
+  const files = new FileService({ store, blobs: deps.blobs, clock, ids, contractTenant: async (id) => (await workflow.collections.contracts.get(id))?.tenant });
+  const oa = new OaConnectorHost({ records: store, queue, clock });
+  events.subscribers.push(oa);
+  const hr = new HrConnectorHost({ records: store, queue, clock, ids, blobs: deps.blobs, cipher: deps.cipher, messages: deps.messages, workflow, directory, baseUrl: () => baseUrlOf(deps) });
+  events.subscribers.push(hr);
 
   const personDirectory: PersonDirectory = {
     loginWithPassword: (mobile, password) => login.loginWithPassword(mobile, password),
@@ -133,19 +152,21 @@ export function createPlatform(deps: PlatformDeps): Platform {
     async resolve(tokenHash) {
       const link = await workflow.collections.links.getBy('token', tokenHash);
       if (!link) return undefined;
-      // The workflow's own checks (expired, used, revoked) apply through resolveLink's rules.
-      workflow.contracts.checkLink(link);
+      // Expired and revoked links stop here. A used link still opens its contract's status and the
+      // completed PDF; the workflow refuses it (LINK_USED) for anything that acts.
+      workflow.contracts.checkLink(link, { allowUsed: true });
       return { kind: 'link', contractId: link.contractId, signerId: link.signerId, linkId: link.id };
     },
   };
 
   let sweep: NodeJS.Timeout | undefined;
   return {
-    deps, clock, keys, directory, otp, login, realName, passwords, willingness, workflow, queue, webhooks, events, personDirectory, signingLinks,
+    deps, clock, keys, directory, otp, login, realName, passwords, willingness, workflow, queue, webhooks, events, files, oa, hr, personDirectory, signingLinks,
     async start() {
       void keys.warm();
       await webhooks.recoverPending();
       await queue.start();
+      await hr.start();
       // Deadlines and half-applied invalidations are settled once a minute.
       sweep = setInterval(() => void workflow.contracts.runDueJobs().catch(() => undefined), 60_000);
       sweep.unref();
@@ -177,31 +198,62 @@ export interface PlatformConfig {
   font: Uint8Array;
   scrypt?: ScryptParams;
   level?: PadesLevel;
+  /** PostgreSQL (DATABASE_URL) instead of the embedded store: records, blobs, nonces and the job queue (pg-boss). */
+  databaseUrl?: string;
+  /** Pool size and timeouts for PostgreSQL. */
+  postgres?: PgPoolSettings;
+  /** With PostgreSQL: keep blobs as encrypted files in this shared directory (SIGNET_BLOB_DIR) instead of in the database. */
+  blobDir?: string;
+  /** Let webhooks reach loopback and private networks. */
+  allowPrivateWebhooks?: boolean;
 }
 
 /** A platform with its storage, opened from the installation's data directory. */
 export interface OpenedPlatform extends Platform {
   /** The dev message log, when no SMS gateway is configured. */
   devMessages?: ConsoleMessageSender;
+  /** The storage the platform runs on (embedded or PostgreSQL). */
+  storage: ServerStorage;
+  /** Ready for traffic: storage reachable and migrated, started, not stopping (for `/readyz`). */
+  readiness(): Promise<ReadinessReport>;
   /** Stops background work and closes the storage. */
   close(): Promise<void>;
 }
 
-/** Opens storage (lowdb records, encrypted blobs, SM4 field cipher) and wires the platform over it. */
+/**
+ * Opens storage (lowdb records and encrypted blob files, or PostgreSQL when `databaseUrl` is set;
+ * SM4 field cipher) and wires the platform over it. With PostgreSQL the job queue is pg-boss.
+ */
 export async function openPlatform(cfg: PlatformConfig): Promise<OpenedPlatform> {
   const inst = cfg.installation;
-  const storage = await openStorage({ dataDir: inst.dataDir, masterKey: inst.masterKey });
+  const storage = await openStorage({ dataDir: inst.dataDir, masterKey: inst.masterKey, databaseUrl: cfg.databaseUrl, postgres: cfg.postgres, blobDir: cfg.blobDir });
+  const queue = storage.pool ? new PgBossJobQueue({ pool: storage.pool }) : undefined;
   const devMessages = cfg.smsUrl ? undefined : new ConsoleMessageSender({ dataDir: inst.dataDir, clock: inst.clock });
   const messages: MessageSender = cfg.smsUrl ? new HttpSmsMessageSender(cfg.smsUrl, { token: cfg.smsToken }) : devMessages!;
   const identity = cfg.identityUrl ? new HttpIdentityProvider(cfg.identityUrl, { token: cfg.identityToken }) : undefined;
   const platform = createPlatform({
     installation: inst, records: storage.records, blobs: storage.blobs, cipher: storage.cipher, messages, identity,
-    font: cfg.font, baseUrl: cfg.baseUrl, scrypt: cfg.scrypt, level: cfg.level,
+    font: cfg.font, baseUrl: cfg.baseUrl, scrypt: cfg.scrypt, level: cfg.level, allowPrivateWebhooks: cfg.allowPrivateWebhooks, queue,
   });
+  let phase: 'opened' | 'started' | 'stopping' = 'opened';
   return {
     ...platform,
     devMessages,
+    storage,
+    async start() {
+      await platform.start();
+      phase = 'started';
+    },
+    async stop() {
+      phase = 'stopping';
+      await platform.stop();
+    },
+    readiness: () => runReadinessChecks({
+      storage: () => storage.check(),
+      platform: () => ({ ok: phase === 'started', detail: phase }),
+    }),
     async close() {
+      phase = 'stopping';
       await platform.stop();
       await storage.close();
     },

@@ -1,23 +1,28 @@
 /**
- * An in-memory {@link SignetApi} for tests and the browser preview: one demo user, a template and
- * clause library, contracts that move through the workflow's states, SMS codes that are readable
- * by the test, and a CSRF check like the server's. It stands in for the Signet server only; it
- * makes no signatures (a "signed" PDF is the uploaded one with a comment appended).
+ * An in-memory {@link SignetApi} for tests and the browser preview, shaped like the real server:
+ * one demo user acting for the demo enterprise, a template and clause library, seals and a saved
+ * signature, contracts that move through the workflow's states with signers in steps, willingness
+ * checks whose SMS codes the test can read, and the server's credential rules (a session token, or
+ * the cookie with its CSRF token). It stands in for the Signet server only; it makes no signatures
+ * (a "signed" PDF is the uploaded one with a comment appended).
  */
 import { AddinError } from '../addin-error.js';
 import type {
-  Clause, ContractView, CreateContractInput, CreateTemplateInput, SessionInfo, SignerView, SignetApi, SignInput,
-  SigningOption, TemplateSummary, UploadedFile, VerifyReportView, WillingnessChallenge, WillingnessMethod, WillingnessProof,
+  Clause, ContractBox, ContractView, CreateContractInput, CreateTemplateInput, SavedMark, SealView, SessionCredentials, SessionInfo, SignerView,
+  SignetApi, SignInput, TemplateSummary, UploadedFile, VerifyReportView, WillingnessAnswer, WillingnessChallenge, WillingnessMethod, WillingnessProof,
 } from './signet-api.js';
 
 /** The demo account of the fake server: the same login as the directory's demo seed (`seedDemo()`). */
-export const FAKE_ACCOUNT = { mobile: '13800138000', password: 'Signet@2026', name: '王演示', userId: 'u-demo-admin' } as const;
+export const FAKE_ACCOUNT = {
+  mobile: '13800138000', password: 'Signet@2026', signingPassword: '135790', name: '王演示', userId: 'u-demo-admin',
+  enterprise: { id: 'e-demo', name: '上海签盟示例科技有限公司' },
+} as const;
 
 /** A contract as the fake keeps it. */
 export interface FakeContract {
   view: ContractView;
   input: CreateContractInput;
-  file: { bytes: Uint8Array; name: string; format: 'pdf' | 'docx' };
+  file: { bytes: Uint8Array; name: string };
   signed?: Uint8Array;
 }
 
@@ -26,7 +31,8 @@ export interface FakeSignetApiOptions {
   baseUrl?: string;
   templates?: TemplateSummary[];
   clauses?: Clause[];
-  signingOptions?: SigningOption[];
+  seals?: SealView[];
+  marks?: SavedMark[];
   /** Every SMS code the fake sends (default 123456). */
   otpCode?: string;
   /** Start logged in (as after a login in the dialog). */
@@ -54,76 +60,82 @@ export const SAMPLE_CLAUSES: readonly Clause[] = [
 
 /** The fake's templates unless some are given. */
 export const SAMPLE_TEMPLATES: readonly TemplateSummary[] = [
-  { id: 'tpl-labor', name: '劳动合同 Labor contract', description: '标准劳动合同 Standard labor contract', variables: ['employeeName', 'startDate', 'salary'], roles: ['employer', 'employee'] },
+  { id: 'tpl-labor', name: '劳动合同 Labor contract', variables: ['employeeName', 'startDate', 'salary'], roles: ['employer', 'employee'] },
   { id: 'tpl-nda', name: '保密协议 NDA', variables: ['counterparty'], roles: ['partyA', 'partyB'] },
 ];
 
-/** The fake's signatures and seals unless some are given. */
-export const SAMPLE_OPTIONS: readonly SigningOption[] = [
-  { id: 'sig-personal', kind: 'signature', label: '王演示 的签名 My signature' },
-  { id: 'seal-contract', kind: 'seal', label: '合同专用章 Contract seal', enterpriseName: '上海签盟示例科技有限公司', sealType: '合同专用章' },
+/** The fake's seals (of the demo enterprise, granted to the demo user) unless some are given. */
+export const SAMPLE_SEALS: readonly SealView[] = [
+  { id: 'seal-contract', name: '合同专用章', category: 'contract', enterpriseId: FAKE_ACCOUNT.enterprise.id, enabled: true, imageUrl: '/api/v1/seals/seal-contract/image.svg' },
+  { id: 'seal-official', name: '公章', category: 'official', enterpriseId: FAKE_ACCOUNT.enterprise.id, enabled: true, imageUrl: '/api/v1/seals/seal-official/image.svg' },
+];
+
+/** The fake's saved signatures unless some are given. */
+export const SAMPLE_MARKS: readonly SavedMark[] = [
+  { id: 'mark-1', kind: 'handwritten_signature', label: '我的签名 My signature', svg: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 40"><path d="M5 30 C 30 5, 60 5, 95 30" fill="none" stroke="#000"/></svg>' },
 ];
 
 /** The in-memory Signet server. Its collections are public, so tests can assert what was sent. */
 export class FakeSignetApi implements SignetApi {
   readonly baseUrl: string;
   /** Uploaded files by id. */
-  readonly files = new Map<string, { bytes: Uint8Array; name: string; format: 'pdf' | 'docx' }>();
+  readonly files = new Map<string, { bytes: Uint8Array; name: string }>();
   /** Contracts by id, in creation order. */
   readonly contracts = new Map<string, FakeContract>();
-  /** Reminders sent, in order. */
-  readonly reminders: { contractId: string; signerId: string }[] = [];
+  /** Reminders sent, in order (`signerId` undefined: everyone whose turn it is). */
+  readonly reminders: { contractId: string; signerId?: string }[] = [];
   /** Templates published through {@link createTemplate}. */
   readonly createdTemplates: CreateTemplateInput[] = [];
+  /** Signatures made, in order: which signer, with which seal or mark. */
+  readonly signatures: { contractId: string; signerId: string; seal?: string; handwriting: boolean }[] = [];
   /** SMS codes sent, newest last (login and willingness). */
   readonly smsSent: { mobile: string; code: string; purpose: 'login' | 'willingness' }[] = [];
   private readonly templates: TemplateSummary[];
   private readonly clauses: Clause[];
-  private readonly options: SigningOption[];
+  private readonly seals: SealView[];
+  private readonly marks: SavedMark[];
   private readonly otpCode: string;
   private readonly now: () => Date;
-  private readonly serverCsrf = 'fake-csrf-token';
+  private readonly server = { csrfToken: 'fake-csrf-token', sessionToken: 'fake-session-token-0000000000000000000000000' };
   private loggedIn: boolean;
-  private clientCsrf: string | undefined;
+  private client: Partial<SessionCredentials> = {};
   private seq = 0;
-  private readonly challenges = new Map<string, { contractId: string; signerId: string; used: boolean }>();
-  private readonly proofs = new Map<string, { contractId: string; signerId: string; used: boolean }>();
+  private readonly challenges = new Map<string, { contractIds: string[]; method: WillingnessMethod; used: boolean }>();
+  private readonly proofs = new Map<string, { contractIds: string[]; spent: Set<string> }>();
 
   constructor(opts: FakeSignetApiOptions = {}) {
     this.baseUrl = (opts.baseUrl ?? 'https://signet.test').replace(/\/+$/, '');
     this.templates = structuredClone([...(opts.templates ?? SAMPLE_TEMPLATES)]);
     this.clauses = [...(opts.clauses ?? SAMPLE_CLAUSES)];
-    this.options = [...(opts.signingOptions ?? SAMPLE_OPTIONS)];
+    this.seals = [...(opts.seals ?? SAMPLE_SEALS)];
+    this.marks = [...(opts.marks ?? SAMPLE_MARKS)];
     this.otpCode = opts.otpCode ?? '123456';
     this.now = opts.now ?? (() => new Date());
     this.loggedIn = opts.loggedIn ?? false;
   }
 
-  /** The CSRF token the fake server issues: what the login dialog hands the task pane. */
-  get csrfToken(): string {
-    return this.serverCsrf;
+  /** The credentials the fake server issues: what the login dialog hands the task pane. */
+  get credentials(): SessionCredentials {
+    return { ...this.server };
   }
 
-  /** Logs in as the login dialog would, server-side only (sets the "cookie", not the client's token). */
+  /** Logs in as the login dialog would, server-side only (the task pane has not adopted the credentials yet). */
   loginInDialog(): SessionInfo {
     this.loggedIn = true;
     return this.sessionInfo();
   }
 
   async session(): Promise<SessionInfo | undefined> {
-    if (!this.loggedIn) return undefined;
-    const s = this.sessionInfo();
-    this.clientCsrf = s.csrfToken;
-    return s;
+    if (!this.loggedIn || (this.client.sessionToken !== undefined && this.client.sessionToken !== this.server.sessionToken)) return undefined;
+    this.client.csrfToken = this.server.csrfToken;
+    return this.sessionInfo(this.client.sessionToken !== undefined);
   }
 
   async loginWithPassword(mobile: string, password: string): Promise<SessionInfo> {
     if (mobile !== FAKE_ACCOUNT.mobile || password !== FAKE_ACCOUNT.password) {
       throw new AddinError('LOGIN_FAILED', '手机号或密码错误。Wrong mobile number or password.', { status: 401 });
     }
-    this.loggedIn = true;
-    this.clientCsrf = this.serverCsrf;
-    return this.sessionInfo();
+    return this.loggedInNow();
   }
 
   async requestLoginOtp(mobile: string): Promise<{ expiresAt: string }> {
@@ -133,19 +145,17 @@ export class FakeSignetApi implements SignetApi {
 
   async loginWithOtp(mobile: string, code: string): Promise<SessionInfo> {
     if (mobile !== FAKE_ACCOUNT.mobile || code !== this.otpCode) throw new AddinError('OTP_INVALID', '验证码错误。Wrong code: check the SMS and retry.', { status: 400 });
-    this.loggedIn = true;
-    this.clientCsrf = this.serverCsrf;
-    return this.sessionInfo();
+    return this.loggedInNow();
   }
 
-  useCsrfToken(token: string): void {
-    this.clientCsrf = token;
+  useSession(credentials: SessionCredentials): void {
+    this.client = { ...credentials };
   }
 
   async logout(): Promise<void> {
     this.unsafe();
     this.loggedIn = false;
-    this.clientCsrf = undefined;
+    this.client = {};
   }
 
   async listTemplates(query?: string): Promise<TemplateSummary[]> {
@@ -155,15 +165,15 @@ export class FakeSignetApi implements SignetApi {
 
   async listClauses(query?: string): Promise<Clause[]> {
     this.safe();
-    return this.clauses.filter((c) => !query || c.title.toLowerCase().includes(query.toLowerCase()));
+    return this.clauses.filter((c) => !query || c.title.toLowerCase().includes(query.toLowerCase()) || c.content.toLowerCase().includes(query.toLowerCase()));
   }
 
-  async uploadFile(bytes: Uint8Array, meta: { name: string; format: 'pdf' | 'docx' }): Promise<UploadedFile> {
+  async uploadFile(pdf: Uint8Array, name: string): Promise<UploadedFile> {
     this.unsafe();
-    if (meta.format === 'pdf' && !startsWith(bytes, '%PDF-')) throw new AddinError('PDF_NOT_PDF', '上传的文件不是 PDF。The upload is not a PDF file.', { status: 400 });
+    if (!startsWith(pdf, '%PDF-')) throw new AddinError('PDF_NOT_PDF', '上传的文件不是 PDF。The upload is not a PDF file: send application/pdf.', { status: 400 });
     const fileId = `f${++this.seq}`;
-    this.files.set(fileId, { bytes: bytes.slice(), name: meta.name, format: meta.format });
-    return { fileId, sha256: await sha256Hex(bytes), size: bytes.length };
+    this.files.set(fileId, { bytes: pdf.slice(), name });
+    return { fileId, name, pages: 1, sha256: await sha256Hex(pdf), size: pdf.length };
   }
 
   async createContract(input: CreateContractInput): Promise<ContractView> {
@@ -171,74 +181,113 @@ export class FakeSignetApi implements SignetApi {
     const file = this.files.get(input.fileId);
     if (!file) throw new AddinError('NOT_FOUND', `文件 ${input.fileId} 不存在。No file ${input.fileId}: upload it first.`, { status: 404 });
     if (input.bizNo) {
-      for (const c of this.contracts.values()) if (c.input.bizNo === input.bizNo) return c.view;
+      for (const c of this.contracts.values()) if (c.input.bizNo === input.bizNo) return this.viewOf(c);
     }
+    input.signers.forEach((s, i) => {
+      if (s.kind === 'organization' && !s.enterpriseId) throw new AddinError('INVALID_ARGUMENT', `企业签署方「${s.name}」须有 enterpriseId。signers[${i}].enterpriseId is required for an organization signer.`, { status: 400 });
+      if (s.kind === 'person' && !s.userId && !s.mobile) throw new AddinError('INVALID_ARGUMENT', `个人签署方「${s.name}」须有 userId 或手机号。signers[${i}]: a person signer needs userId, or mobile and name.`, { status: 400 });
+    });
     const id = `c${++this.seq}`;
     const signers: SignerView[] = input.signers.map((s, i) => ({
-      id: `s${i + 1}`, kind: s.kind, name: s.name, role: s.role, step: s.order, state: 'unread', accountMasked: maskMobile(s.mobile),
-      ...(s.userId ? { userId: s.userId } : {}),
+      id: `s${i + 1}`, kind: s.kind, name: s.name, role: s.role, step: s.order, state: 'unread',
+      ...(s.mobile ? { accountMasked: maskMobile(s.mobile) } : {}),
+      ...(s.kind === 'person' ? { userId: s.userId ?? (s.mobile === FAKE_ACCOUNT.mobile ? FAKE_ACCOUNT.userId : `u-${s.mobile}`) } : { enterpriseId: s.enterpriseId! }),
+      ...(s.seal ? { seal: s.seal } : {}),
+      methods: [...input.policies.willingness], handwriting: input.policies.handwriting,
     }));
     const view: ContractView = {
       id, title: input.title, state: input.send ? 'signing' : 'draft', createdAt: this.now().toISOString(), signers,
+      documents: [{ id: 'd1', name: input.fileName, pages: 1, signatures: 0 }],
       ...(input.send ? { sentAt: this.now().toISOString() } : {}), ...(input.deadline ? { deadline: input.deadline } : {}),
     };
-    this.contracts.set(id, { view, input, file });
-    return structuredClone(view);
-  }
-
-  async sendContract(contractId: string): Promise<ContractView> {
-    this.unsafe();
-    const c = this.contract(contractId);
-    if (c.view.state !== 'draft') throw new AddinError('CONTRACT_STATE', '合同已发送。The contract was already sent.', { status: 409 });
-    c.view.state = 'signing';
-    c.view.sentAt = this.now().toISOString();
-    return structuredClone(c.view);
+    const c: FakeContract = { view, input, file };
+    this.contracts.set(id, c);
+    return this.viewOf(c);
   }
 
   async getContract(contractId: string): Promise<ContractView> {
     this.safe();
-    return structuredClone(this.contract(contractId).view);
+    return this.viewOf(this.contract(contractId));
   }
 
-  async listMyContracts(opts: { limit?: number } = {}): Promise<ContractView[]> {
+  async listContracts(box: ContractBox, opts: { limit?: number } = {}): Promise<ContractView[]> {
     this.safe();
-    return [...this.contracts.values()].reverse().slice(0, opts.limit ?? 20).map((c) => structuredClone(c.view));
+    const all = [...this.contracts.values()].reverse();
+    const pick = all.filter((c) => {
+      const mine = c.view.signers.filter((s) => this.isMine(s));
+      const turn = this.inTurn(c).filter((s) => this.isMine(s));
+      if (box === 'outbox') return c.view.state !== 'draft';
+      if (box === 'drafts') return c.view.state === 'draft';
+      if (box === 'inbox') return c.view.state !== 'draft' && mine.length > 0;
+      if (box === 'todo') return turn.some((s) => s.kind === 'person');
+      if (box === 'company_todo') return turn.some((s) => s.kind === 'organization');
+      return c.view.state === 'signing' && mine.length > 0 && turn.length === 0;
+    });
+    // List summaries carry no documents, actions or steps, like the server's ContractSummary.
+    return pick.slice(0, opts.limit ?? 20).map((c) => {
+      const v = structuredClone(c.view);
+      delete v.documents;
+      for (const s of v.signers) {
+        delete s.step;
+        delete s.methods;
+        delete s.handwriting;
+        delete s.role;
+      }
+      return v;
+    });
   }
 
-  async remind(contractId: string, signerId: string): Promise<void> {
+  async remind(contractId: string, signerId?: string): Promise<void> {
     this.unsafe();
     const c = this.contract(contractId);
-    const s = c.view.signers.find((x) => x.id === signerId);
-    if (!s) throw new AddinError('NOT_FOUND', `签署人 ${signerId} 不存在。No signer ${signerId} in this contract.`, { status: 404 });
-    if (c.view.state !== 'signing' || s.state === 'signed' || s.state === 'rejected') {
-      throw new AddinError('CONTRACT_STATE', '此签署人无需提醒。This signer has nothing left to sign.', { status: 409 });
+    if (c.view.state !== 'signing') throw new AddinError('CONTRACT_STATE', '合同不在签署中，无需提醒。The contract is not being signed: there is nobody to remind.', { status: 409 });
+    if (signerId) {
+      const s = c.view.signers.find((x) => x.id === signerId);
+      if (!s) throw new AddinError('NOT_FOUND', `签署人 ${signerId} 不存在。No signer ${signerId} in this contract.`, { status: 404 });
+      if (!this.inTurn(c).includes(s)) throw new AddinError('SIGNER_OUT_OF_TURN', '还未轮到此签署方。It is not this signer\'s turn yet: remind them once the earlier signers have signed.', { status: 409 });
     }
-    this.reminders.push({ contractId, signerId });
+    this.reminders.push({ contractId, ...(signerId ? { signerId } : {}) });
   }
 
-  async listSigningOptions(): Promise<SigningOption[]> {
+  async listSeals(): Promise<SealView[]> {
     this.safe();
-    return structuredClone(this.options);
+    return structuredClone(this.seals.filter((s) => s.enabled));
   }
 
-  async requestWillingness(contractId: string, signerId: string, method: WillingnessMethod = 'sms_otp'): Promise<WillingnessChallenge> {
+  async listMySignatures(): Promise<SavedMark[]> {
+    this.safe();
+    return structuredClone(this.marks);
+  }
+
+  async startWillingness(contractIds: string[], method?: WillingnessMethod): Promise<WillingnessChallenge> {
     this.unsafe();
-    const c = this.contract(contractId);
-    if (!c.view.signers.some((s) => s.id === signerId)) throw new AddinError('NOT_FOUND', `签署人 ${signerId} 不存在。No signer ${signerId}.`, { status: 404 });
+    let methods: WillingnessMethod[] | undefined;
+    for (const id of contractIds) {
+      const s = this.mySignerInTurn(this.contract(id));
+      methods = methods ? methods.filter((m) => s.methods!.includes(m)) : [...s.methods!];
+    }
+    const chosen = method ?? methods?.[0];
+    if (!chosen || !methods!.includes(chosen)) throw new AddinError('INVALID_ARGUMENT', `签署策略不接受 ${method}。The signer's policy does not accept ${method}; use one of ${methods?.join(', ')}.`, { status: 400 });
     const challengeId = `w${++this.seq}`;
-    this.challenges.set(challengeId, { contractId, signerId, used: false });
-    this.smsSent.push({ mobile: FAKE_ACCOUNT.mobile, code: this.otpCode, purpose: 'willingness' });
-    return { challengeId, method, maskedMobile: maskMobile(FAKE_ACCOUNT.mobile), expiresAt: this.later(300) };
+    this.challenges.set(challengeId, { contractIds: [...contractIds], method: chosen, used: false });
+    if (chosen === 'sms_otp') this.smsSent.push({ mobile: FAKE_ACCOUNT.mobile, code: this.otpCode, purpose: 'willingness' });
+    return {
+      challengeId, method: chosen, fallbacks: methods!.filter((m) => m !== chosen), expiresAt: this.later(300),
+      ...(chosen === 'sms_otp' ? { maskedMobile: maskMobile(FAKE_ACCOUNT.mobile) } : {}),
+    };
   }
 
-  async confirmWillingness(challengeId: string, code: string): Promise<WillingnessProof> {
+  async confirmWillingness(challengeId: string, answer: WillingnessAnswer): Promise<WillingnessProof> {
     this.unsafe();
     const ch = this.challenges.get(challengeId);
-    if (!ch || ch.used) throw new AddinError('OTP_EXPIRED', '验证码已失效，请重新获取。The code expired: request a new one.', { status: 400 });
-    if (code !== this.otpCode) throw new AddinError('OTP_INVALID', '验证码错误。Wrong code: check the SMS and retry.', { status: 400 });
+    if (!ch || ch.used) throw new AddinError('WILLINGNESS_REQUIRED', '意愿认证不存在或已完成，请重新发起。The willingness check is unknown or answered: start a new one.', { status: 403 });
+    if (ch.method === 'sms_otp' && (!('code' in answer) || answer.code !== this.otpCode)) throw new AddinError('OTP_INVALID', '验证码错误。Wrong code: check the SMS and retry.', { status: 400 });
+    if (ch.method === 'password' && (!('password' in answer) || answer.password !== FAKE_ACCOUNT.signingPassword)) {
+      throw new AddinError('PASSWORD_INVALID', '签署密码错误。Wrong signing password: retry, or set a new one in the console.', { status: 400 });
+    }
     ch.used = true;
     const proofId = `p${++this.seq}`;
-    this.proofs.set(proofId, { contractId: ch.contractId, signerId: ch.signerId, used: false });
+    this.proofs.set(proofId, { contractIds: ch.contractIds, spent: new Set() });
     return { proofId };
   }
 
@@ -246,33 +295,46 @@ export class FakeSignetApi implements SignetApi {
     this.unsafe();
     const c = this.contract(contractId);
     if (c.view.state !== 'signing') throw new AddinError('CONTRACT_STATE', '合同当前不可签署。The contract is not open for signing.', { status: 409 });
+    const signer = input.signerId ? c.view.signers.find((s) => s.id === input.signerId) : this.mySignerInTurn(c);
+    if (!signer || !this.isMine(signer)) throw new AddinError('FORBIDDEN', '你不能代表此签署方签署。You cannot act as this signer.', { status: 403 });
+    if (!this.inTurn(c).includes(signer)) throw new AddinError('SIGNER_OUT_OF_TURN', '还未轮到您签署。It is not your turn to sign yet.', { status: 409 });
+    if (signer.kind === 'organization') {
+      const sealId = input.seal ?? signer.seal;
+      if (!sealId) throw new AddinError('INVALID_ARGUMENT', `请选择印章。Signer ${signer.id} is an organization: give the seal to stamp with.`, { status: 400 });
+      if (!this.seals.some((s) => s.id === sealId)) throw new AddinError('SEAL_NOT_GRANTED', '您无权使用此印章。You hold no grant for this seal: ask a seal admin for one.', { status: 403 });
+    }
+    if (signer.handwriting === 'required' && !input.handwriting) throw new AddinError('INVALID_ARGUMENT', '此签署方须手写签名。This signer must draw a handwritten signature: choose a saved one.', { status: 400 });
     const proof = this.proofs.get(input.proofId);
-    const signerId = input.signerId ?? proof?.signerId;
-    if (!proof || proof.used || proof.contractId !== contractId || proof.signerId !== signerId) {
+    if (!proof || !proof.contractIds.includes(contractId) || proof.spent.has(contractId)) {
       throw new AddinError('WILLINGNESS_REQUIRED', '请先完成意愿认证。Pass the willingness check first.', { status: 403 });
     }
-    if (!this.options.some((o) => o.id === input.optionId)) throw new AddinError('SEAL_NOT_GRANTED', '您无权使用此印章。You hold no grant for this seal.', { status: 403 });
-    const signer = c.view.signers.find((s) => s.id === signerId)!;
-    const pending = c.view.signers.filter((s) => s.state !== 'signed');
-    const step = Math.min(...pending.map((s) => s.step));
-    if (c.input.order === 'sequential' && signer.step !== step) throw new AddinError('SIGNER_OUT_OF_TURN', '还未轮到您签署。It is not your turn to sign yet.', { status: 409 });
-    proof.used = true;
+    proof.spent.add(contractId);
     signer.state = 'signed';
     signer.signedAt = this.now().toISOString();
-    const base = c.signed ?? c.file.bytes;
-    c.signed = concat(base, new TextEncoder().encode(`\n% FakeSignetApi: signed by ${signer.id} with ${input.optionId}\n`));
+    const seal = signer.kind === 'organization' ? input.seal ?? signer.seal : undefined;
+    this.signatures.push({ contractId, signerId: signer.id, ...(seal ? { seal } : {}), handwriting: !!input.handwriting });
+    c.signed = concat(c.signed ?? c.file.bytes, new TextEncoder().encode(`\n% FakeSignetApi: signed by ${signer.id} with ${seal ?? (input.handwriting ? 'mark' : 'default')}\n`));
+    c.view.documents![0].signatures++;
     if (c.view.signers.every((s) => s.state === 'signed')) {
       c.view.state = 'completed';
       c.view.completedAt = this.now().toISOString();
     }
-    return structuredClone(c.view);
+    return this.viewOf(c);
   }
 
-  async downloadSigned(contractId: string): Promise<Uint8Array> {
+  async downloadDocument(contractId: string, docId: string): Promise<Uint8Array> {
     this.safe();
     const c = this.contract(contractId);
-    if (!c.signed) throw new AddinError('NOT_COMPLETED', '合同尚无签名。Nobody has signed this contract yet.', { status: 409 });
-    return c.signed.slice();
+    this.document(c, docId);
+    if (c.view.state !== 'completed') throw new AddinError('NOT_COMPLETED', '合同尚未签署完成。The contract is not complete yet: download it once every party has signed.', { status: 409 });
+    return (c.signed ?? c.file.bytes).slice();
+  }
+
+  async previewDocument(contractId: string, docId: string): Promise<Uint8Array> {
+    this.safe();
+    const c = this.contract(contractId);
+    this.document(c, docId);
+    return (c.signed ?? c.file.bytes).slice();
   }
 
   async downloadEvidence(contractId: string): Promise<Uint8Array> {
@@ -283,16 +345,11 @@ export class FakeSignetApi implements SignetApi {
     return Uint8Array.from([0x50, 0x4b, 0x05, 0x06, ...new Array<number>(18).fill(0)]);
   }
 
-  signedPdfUrl(contractId: string): string {
-    return `${this.baseUrl}/api/v1/contracts/${encodeURIComponent(contractId)}/download`;
-  }
-
   async createTemplate(input: CreateTemplateInput): Promise<TemplateSummary> {
     this.unsafe();
     if (!this.files.has(input.fileId)) throw new AddinError('NOT_FOUND', `文件 ${input.fileId} 不存在。No file ${input.fileId}.`, { status: 404 });
     this.createdTemplates.push(structuredClone(input));
-    const t: TemplateSummary = { id: `tpl${++this.seq}`, name: input.name, variables: input.variables, roles: [...new Set(input.fields.map((f) => f.role))] };
-    if (input.description) t.description = input.description;
+    const t: TemplateSummary = { id: `tpl${++this.seq}`, name: input.name, variables: [], roles: [...new Set(input.fields.filter((f) => f.kind !== 'date').map((f) => f.role))] };
     this.templates.push(t);
     return t;
   }
@@ -301,7 +358,7 @@ export class FakeSignetApi implements SignetApi {
     if (!startsWith(pdf, '%PDF-')) throw new AddinError('PDF_NOT_PDF', '这不是 PDF 文件。The file is not a PDF.', { status: 400 });
     const text = new TextDecoder('latin1').decode(pdf);
     const signatures = [...text.matchAll(/% FakeSignetApi: signed by (\S+) with (\S+)/g)].map((m, i) => ({
-      index: i + 1, type: 'signature' as const, fieldName: `Signature${i + 1}`, page: 1,
+      index: i + 1, type: 'signature' as const, fieldName: `Signature${i + 1}`, page: 1, revision: i + 2,
       signer: { commonName: m[1], subject: `CN=${m[1]}` }, coversWholeDocument: false, ltv: true, padesLevel: 'B-LT',
       indication: 'TOTAL_PASSED' as const, problems: [],
     }));
@@ -313,23 +370,65 @@ export class FakeSignetApi implements SignetApi {
     };
   }
 
-  private sessionInfo(): SessionInfo {
+  private loggedInNow(): SessionInfo {
+    this.loggedIn = true;
+    this.client = { ...this.server };
+    return this.sessionInfo(true);
+  }
+
+  private sessionInfo(withToken = true): SessionInfo {
     return {
-      user: { id: FAKE_ACCOUNT.userId, name: FAKE_ACCOUNT.name, mobileMasked: maskMobile(FAKE_ACCOUNT.mobile) },
-      enterprise: { id: 'e-demo', name: '上海签盟示例科技有限公司' },
-      csrfToken: this.serverCsrf,
+      user: { id: FAKE_ACCOUNT.userId, name: FAKE_ACCOUNT.name, mobileMasked: maskMobile(FAKE_ACCOUNT.mobile), hasSigningPassword: true },
+      enterprise: { ...FAKE_ACCOUNT.enterprise, roles: ['super_admin'] },
+      csrfToken: this.server.csrfToken,
+      ...(withToken ? { sessionToken: this.server.sessionToken } : {}),
       expiresAt: this.later(8 * 3600),
     };
   }
 
-  private safe(): void {
-    if (!this.loggedIn) throw new AddinError('AUTH_REQUIRED', '请先登录。Log in first.', { status: 401 });
+  /** The view with what I may do now, as the server computes `actions`. */
+  private viewOf(c: FakeContract): ContractView {
+    const v = structuredClone(c.view);
+    const actions: string[] = [];
+    if (v.state === 'signing') actions.push('remind');
+    if (v.state === 'signing' && this.inTurn(c).some((s) => this.isMine(s))) actions.push('sign', 'reject');
+    if (v.state === 'completed') actions.push('download', 'evidence');
+    v.actions = actions;
+    return v;
   }
 
-  /** Like the server: a cookie session must echo its CSRF token on unsafe requests. */
+  private isMine(s: SignerView): boolean {
+    return s.kind === 'person' ? s.userId === FAKE_ACCOUNT.userId : s.enterpriseId === FAKE_ACCOUNT.enterprise.id;
+  }
+
+  /** The unsigned signers of the lowest pending step (every unsigned signer of a parallel contract). */
+  private inTurn(c: FakeContract): SignerView[] {
+    if (c.view.state !== 'signing') return [];
+    const pending = c.view.signers.filter((s) => s.state === 'unread' || s.state === 'read');
+    if (c.input.order === 'parallel') return pending;
+    const step = Math.min(...pending.map((s) => s.step ?? 1));
+    return pending.filter((s) => (s.step ?? 1) === step);
+  }
+
+  private mySignerInTurn(c: FakeContract): SignerView {
+    if (c.view.state !== 'signing') throw new AddinError('CONTRACT_STATE', '合同当前不可签署。The contract is not open for signing.', { status: 409 });
+    const mine = this.inTurn(c).find((s) => this.isMine(s));
+    if (mine) return mine;
+    if (c.view.signers.some((s) => this.isMine(s) && s.state !== 'signed')) throw new AddinError('SIGNER_OUT_OF_TURN', '还未轮到您签署。It is not your turn to sign yet.', { status: 409 });
+    throw new AddinError('FORBIDDEN', '你不是此合同待签的签署方。You have nothing to sign in this contract.', { status: 403 });
+  }
+
+  private safe(): void {
+    if (!this.loggedIn) throw new AddinError('AUTH_REQUIRED', '请先登录。Log in first.', { status: 401 });
+    if (this.client.sessionToken !== undefined && this.client.sessionToken !== this.server.sessionToken) {
+      throw new AddinError('AUTH_REQUIRED', '会话已过期或已退出，请重新登录。Your session has expired or ended: log in again.', { status: 401 });
+    }
+  }
+
+  /** Like the server: a session token needs nothing more; a cookie session must echo its CSRF token. */
   private unsafe(): void {
     this.safe();
-    if (this.clientCsrf !== this.serverCsrf) {
+    if (this.client.sessionToken === undefined && this.client.csrfToken !== this.server.csrfToken) {
       throw new AddinError('CSRF_TOKEN_INVALID', '缺少或错误的 CSRF 令牌。Send the csrfToken from login in the X-CSRF-Token header.', { status: 403 });
     }
   }
@@ -338,6 +437,10 @@ export class FakeSignetApi implements SignetApi {
     const c = this.contracts.get(id);
     if (!c) throw new AddinError('NOT_FOUND', `合同 ${id} 不存在。No contract ${id}.`, { status: 404 });
     return c;
+  }
+
+  private document(c: FakeContract, docId: string): void {
+    if (!c.view.documents!.some((d) => d.id === docId)) throw new AddinError('NOT_FOUND', `文件 ${docId} 不存在。Contract ${c.view.id} has no document ${docId}.`, { status: 404 });
   }
 
   private later(seconds: number): string {

@@ -1,12 +1,14 @@
 /**
  * What the task pane needs from a Signet server, as one interface: sessions, the template and
- * clause library, contracts (upload, create with anchors, send, track, remind, download,
- * evidence), signing with a willingness check, saving templates, and verification.
+ * clause library, files, contracts (create with anchors and send, track, remind, download, the
+ * evidence package), seals and saved signatures, the willingness check and signing, templates,
+ * and verification.
  *
- * `HttpSignetApi` implements it over the server's REST API (JSON under `/api/v1`); `FakeSignetApi`
- * in memory for tests. The shapes mirror core's workflow types (`ContractState`, `SignerState`,
- * `WillingnessMethod`, `AnchorSpec`) and the verifier's report, which are not yet in core's
- * browser-safe `contracts` subpath.
+ * `HttpSignetApi` implements it over the server's REST API (`docs/api-surface.md`), `FakeSignetApi`
+ * in memory for tests. The shapes are the parts of the server's views that the task pane uses
+ * (`ContractView`, `ContractSigner`, `Seal`, `SavedMark`, `WillingnessChallenge`,
+ * `VerificationReport` in `/api/v1/openapi.json`), which are not in core's browser-safe
+ * `contracts` subpath.
  */
 
 /** A contract's state (core/workflow `ContractState`). */
@@ -15,14 +17,20 @@ export type ContractState = 'draft' | 'signing' | 'completed' | 'rejected' | 're
 /** A signer's state (core/workflow `SignerState`). */
 export type SignerState = 'unread' | 'read' | 'signed' | 'rejected';
 
-/** A willingness check method (core/workflow `WillingnessMethod`). */
+/** A willingness check method (core/identity `WillingnessOption`). */
 export type WillingnessMethod = 'sms_otp' | 'password' | 'face';
 
 /** Every willingness method, in the order the send form offers them. */
 export const WILLINGNESS_METHODS: readonly WillingnessMethod[] = ['sms_otp', 'password', 'face'];
 
+/** The willingness methods the task pane can answer itself (face needs the phone's camera and SDK). */
+export const TASKPANE_METHODS: readonly WillingnessMethod[] = ['sms_otp', 'password'];
+
 /** A PAdES baseline level the server can sign at (ETSI EN 319 142-1 §6). */
 export type SigningLevel = 'B-T' | 'B-LT' | 'B-LTA';
+
+/** A contract list of `GET /contracts?box=` (core/workflow `ListBox`). */
+export type ContractBox = 'inbox' | 'outbox' | 'drafts' | 'todo' | 'waiting' | 'company_todo';
 
 /** The signed-in person. */
 export interface UserView {
@@ -30,33 +38,47 @@ export interface UserView {
   name: string;
   /** Masked, e.g. 185****5544. */
   mobileMasked?: string;
+  /** Whether a signing password is set (the willingness check by password needs one). */
+  hasSigningPassword?: boolean;
 }
 
 /** The enterprise the session acts for. */
 export interface EnterpriseView {
   id: string;
   name: string;
+  /** My roles in it, e.g. `super_admin`. */
+  roles: string[];
 }
 
 /** A live session. */
 export interface SessionInfo {
   user: UserView;
   enterprise?: EnterpriseView;
-  /** Echoed in `X-CSRF-Token` on every unsafe request. */
+  /** Echoed in `X-CSRF-Token` on unsafe requests made with the cookie. */
   csrfToken: string;
+  /**
+   * The session token, from the login only: sent as `Authorization: Session <token>` where the
+   * cookie is not (Word on the web shows the task pane in a third-party iframe).
+   */
+  sessionToken?: string;
   expiresAt?: string;
+}
+
+/** The credentials the task pane adopts from the login dialog. */
+export interface SessionCredentials {
+  csrfToken: string;
+  sessionToken?: string;
 }
 
 /** A template in the enterprise's library. */
 export interface TemplateSummary {
   id: string;
   name: string;
-  description?: string;
   /** The variable names the template fills. */
   variables: string[];
   /** The roles that sign it. */
   roles: string[];
-  updatedAt?: string;
+  createdAt?: string;
 }
 
 /** A clause in the enterprise's clause library. */
@@ -64,22 +86,24 @@ export interface Clause {
   id: string;
   title: string;
   category?: string;
+  /** The server keeps simple HTML; Flat OPC OOXML is for clauses made inside the add-in's tests. */
   format: 'ooxml' | 'html';
   content: string;
 }
 
-/** A file stored on the server. */
+/** A PDF stored on the server (`POST /files`). */
 export interface UploadedFile {
   fileId: string;
+  name: string;
+  pages: number;
   /** Hex SHA-256 of the bytes, as the server computed it. */
   sha256: string;
   size: number;
-  pages?: number;
 }
 
 /**
- * A field the server places by searching the PDF for `anchorText` (core/workflow `AnchorSpec`,
- * every occurrence), for the signer of `role`.
+ * A place a party marker puts in the PDF: `signet:sign:<role>` or `signet:seal:<role>` (and
+ * `signet:date:<role>`, which the server does not fill yet).
  */
 export interface AnchorField {
   kind: 'signature' | 'seal' | 'date';
@@ -89,17 +113,21 @@ export interface AnchorField {
 
 /** A signer as the sender enters them. */
 export interface SignerDraft {
-  /** A person signs with their own signature; an organization with its seal, through a member. */
+  /** A person signs with their own certificate; an organization with its seal, through a member holding a grant. */
   kind: 'person' | 'organization';
   /** The person's name, or the organization's name. */
   name: string;
-  /** The mobile number invitations and SMS codes go to (the operator's, for an organization). */
+  /** Persons: where the invitation and SMS codes go. Organizations: the operator's mobile for the invitation (optional). */
   mobile: string;
-  /** The role their markers carry in the document (e.g. `partyA`). */
+  /** The role of their markers in the document (e.g. `partyA`): the server turns those markers into their fields. */
   role: string;
   /** 1-based step: signers of step N+1 sign after every signer of step N; equal steps sign in parallel. */
   order: number;
-  /** Set when the signer is the signed-in user (signing it myself). */
+  /** Organizations: the Signet enterprise that signs. */
+  enterpriseId?: string;
+  /** Organizations: the seal that must be used (default: the operator chooses one they hold a grant for). */
+  seal?: string;
+  /** Persons: the platform user, when known (signing it myself). */
   userId?: string;
 }
 
@@ -117,17 +145,14 @@ export interface SendPolicies {
 /** What a contract is created with. */
 export interface CreateContractInput {
   title: string;
-  /** The uploaded document. */
+  /** The uploaded PDF. */
   fileId: string;
   fileName: string;
   signers: SignerDraft[];
-  fields: AnchorField[];
   order: 'sequential' | 'parallel';
   /** ISO 8601 signing deadline. */
   deadline?: string;
   policies: SendPolicies;
-  /** The variable values the document was filled with, for the record. */
-  variables: Record<string, string>;
   /** Send right away (otherwise a draft). */
   send: boolean;
   /** Idempotency key: creating again with the same key returns the same contract. */
@@ -140,11 +165,28 @@ export interface SignerView {
   kind: 'person' | 'organization';
   name: string;
   role?: string;
-  step: number;
+  /** Absent in list summaries. */
+  step?: number;
   state: SignerState;
+  /** The invitation account, masked. */
   accountMasked?: string;
   signedAt?: string;
   userId?: string;
+  enterpriseId?: string;
+  /** Organizations: the seal they must use. */
+  seal?: string;
+  /** The willingness methods their policy accepts (absent in list summaries). */
+  methods?: WillingnessMethod[];
+  handwriting?: SendPolicies['handwriting'];
+}
+
+/** A document of a contract (`d1`, `d2`, …). */
+export interface DocumentView {
+  id: string;
+  name: string;
+  pages: number;
+  /** Signatures appended so far. */
+  signatures: number;
 }
 
 /** A contract as lists and details show it. */
@@ -157,48 +199,67 @@ export interface ContractView {
   completedAt?: string;
   deadline?: string;
   signers: SignerView[];
+  /** Absent in list summaries. */
+  documents?: DocumentView[];
+  /** What I may do now (`sign`, `remind`, `download`, …); absent in list summaries. */
+  actions?: string[];
 }
 
-/** A signature or seal the signed-in user may sign with. */
-export interface SigningOption {
+/** A seal of my enterprise (those I hold grants for, or all of them for seal admins). */
+export interface SealView {
   id: string;
-  /** `signature`: my own; `seal`: an enterprise seal I hold a grant for. */
-  kind: 'signature' | 'seal';
-  label: string;
-  enterpriseName?: string;
-  /** e.g. 合同专用章. */
-  sealType?: string;
+  name: string;
+  category: string;
+  enterpriseId: string;
+  enabled: boolean;
+  /** Path of its SVG on the server. */
+  imageUrl: string;
 }
 
-/** A willingness challenge in progress (an SMS code sent). */
+/** A handwritten signature or personal seal I saved (`GET /me/signatures`). */
+export interface SavedMark {
+  id: string;
+  kind: 'handwritten_signature' | 'personal_seal';
+  label?: string;
+  /** The mark as an SVG document. */
+  svg: string;
+}
+
+/** A willingness challenge in progress. */
 export interface WillingnessChallenge {
   challengeId: string;
   method: WillingnessMethod;
-  /** Where the code went, masked. */
+  /** Other methods the policy allows, to fall back to. */
+  fallbacks: WillingnessMethod[];
+  /** `sms_otp`: where the code went, masked. */
   maskedMobile?: string;
   expiresAt: string;
 }
 
-/** Proof that the willingness check passed, consumed by one signature. */
+/** The answer to a challenge. */
+export type WillingnessAnswer = { code: string } | { password: string };
+
+/** Proof that the willingness check passed, consumed once per contract by its signature. */
 export interface WillingnessProof {
   proofId: string;
 }
 
 /** What signing needs. */
 export interface SignInput {
-  /** Which signer I sign as (default: the one I may sign for now). */
+  /** Which signer I sign as (default: mine whose turn it is). */
   signerId?: string;
-  /** A {@link SigningOption} id. */
-  optionId: string;
   proofId: string;
+  /** Organizations: the seal to stamp with. */
+  seal?: string;
+  /** Persons: a saved mark drawn in the field (base64 of an SVG, PNG or JPEG). */
+  handwriting?: { image: string };
 }
 
 /** A document published as a template. */
 export interface CreateTemplateInput {
   name: string;
-  description?: string;
   fileId: string;
-  variables: string[];
+  /** The signature and seal places, found in the PDF by their anchor text. */
   fields: AnchorField[];
 }
 
@@ -208,13 +269,15 @@ export interface VerifySignatureView {
   type: 'signature' | 'doc-timestamp';
   fieldName: string;
   page: number | null;
+  /** The revision it signed (1-based). */
+  revision?: number;
   signer?: { commonName?: string; organization?: string; subject: string };
   claimedTime?: string;
   timestamp?: { time: string; valid: boolean; trusted: boolean };
   coversWholeDocument: boolean;
   ltv: boolean;
   padesLevel: string;
-  certification?: { p: 1 | 2 | 3; description: string };
+  certification?: { p: 1 | 2 | 3 };
   indication: 'TOTAL_PASSED' | 'TOTAL_FAILED' | 'INDETERMINATE';
   subIndication?: string;
   problems: string[];
@@ -238,51 +301,51 @@ export interface SignetApi {
 
   /** The current session, or undefined when not logged in (or it expired). */
   session(): Promise<SessionInfo | undefined>;
-  /** Logs in with mobile number and password; the server sets the session cookie. */
+  /** Logs in with mobile number and password, asking for the session token as well as the cookie. */
   loginWithPassword(mobile: string, password: string): Promise<SessionInfo>;
   /** Sends a login code by SMS. */
   requestLoginOtp(mobile: string): Promise<{ expiresAt: string }>;
-  /** Logs in with the SMS code. */
+  /** Logs in with the SMS code, asking for the session token as well as the cookie. */
   loginWithOtp(mobile: string, code: string): Promise<SessionInfo>;
-  /** Adopts the CSRF token of a session made elsewhere (the login dialog). */
-  useCsrfToken(token: string): void;
-  /** Ends the session. */
+  /** Adopts the credentials of a session made elsewhere (the login dialog). */
+  useSession(credentials: SessionCredentials): void;
+  /** Ends the session on the server and forgets its credentials. */
   logout(): Promise<void>;
 
   /** The enterprise's templates, optionally filtered by name. */
   listTemplates(query?: string): Promise<TemplateSummary[]>;
-  /** The clause library, optionally filtered by title. */
+  /** The clause library, optionally filtered by title or text. */
   listClauses(query?: string): Promise<Clause[]>;
 
-  /** Stores a document (PDF or DOCX) and returns its id. */
-  uploadFile(bytes: Uint8Array, meta: { name: string; format: 'pdf' | 'docx' }): Promise<UploadedFile>;
-  /** Creates a contract from an uploaded file; the server turns the anchors into fields. */
+  /** Stores a PDF (the server checks it) and returns its id. */
+  uploadFile(pdf: Uint8Array, name: string): Promise<UploadedFile>;
+  /** Creates a contract from an uploaded PDF; the server turns its party markers into fields. */
   createContract(input: CreateContractInput): Promise<ContractView>;
-  /** Sends a draft contract to its signers. */
-  sendContract(contractId: string): Promise<ContractView>;
-  /** One contract. */
+  /** One contract, with its documents and what I may do now. */
   getContract(contractId: string): Promise<ContractView>;
-  /** My most recent contracts (sent by me, or waiting for me), newest first. */
-  listMyContracts(opts?: { limit?: number }): Promise<ContractView[]>;
-  /** Sends a signer a reminder. */
-  remind(contractId: string, signerId: string): Promise<void>;
+  /** A contract list, newest first (summaries: no documents, actions or steps). */
+  listContracts(box: ContractBox, opts?: { limit?: number }): Promise<ContractView[]>;
+  /** Reminds one signer, or all whose turn it is (fresh signing links go out). */
+  remind(contractId: string, signerId?: string): Promise<void>;
 
-  /** The signatures and granted seals I may sign with. */
-  listSigningOptions(): Promise<SigningOption[]>;
-  /** Starts a willingness check for signing as `signerId` (sends the SMS code). */
-  requestWillingness(contractId: string, signerId: string, method?: WillingnessMethod): Promise<WillingnessChallenge>;
-  /** Completes the willingness check with the code. */
-  confirmWillingness(challengeId: string, code: string): Promise<WillingnessProof>;
-  /** Signs, in a new incremental revision of the contract's PDF. */
+  /** The seals of my enterprise I may see (those granted to me, or all for seal admins). */
+  listSeals(): Promise<SealView[]>;
+  /** My saved handwritten signatures and personal seals. */
+  listMySignatures(): Promise<SavedMark[]>;
+  /** Starts a willingness check for signing these contracts (an SMS check sends the code now). */
+  startWillingness(contractIds: string[], method?: WillingnessMethod): Promise<WillingnessChallenge>;
+  /** Answers the check with the SMS code or the signing password. */
+  confirmWillingness(challengeId: string, answer: WillingnessAnswer): Promise<WillingnessProof>;
+  /** Signs as me, in a new incremental revision of each document. */
   sign(contractId: string, input: SignInput): Promise<ContractView>;
-  /** The signed PDF (its newest revision; complete once every signer signed). */
-  downloadSigned(contractId: string): Promise<Uint8Array>;
-  /** The evidence package (zip), once the contract is complete. */
+  /** A completed document (NOT_COMPLETED before every party signed). */
+  downloadDocument(contractId: string, docId: string): Promise<Uint8Array>;
+  /** A document's current revision (signed so far). */
+  previewDocument(contractId: string, docId: string): Promise<Uint8Array>;
+  /** The evidence package (zip) of a completed contract. */
   downloadEvidence(contractId: string): Promise<Uint8Array>;
-  /** A URL a browser can open to download the signed PDF (after logging in there). */
-  signedPdfUrl(contractId: string): string;
 
-  /** Publishes a document as an enterprise template. */
+  /** Publishes an uploaded PDF with its signature and seal places as an enterprise template. */
   createTemplate(input: CreateTemplateInput): Promise<TemplateSummary>;
   /** Verifies a PDF's signatures. */
   verify(pdf: Uint8Array): Promise<VerifyReportView>;

@@ -1,9 +1,12 @@
 /**
  * Connecting to a Signet server: the user gives its URL, logs in inside an Office dialog (the
- * add-in's `login.html`, which talks to the server and sets its session cookie), and the dialog
- * hands the session's CSRF token back with `messageParent`. The task pane then confirms the session
- * with `GET /api/v1/auth/session`. The server URL is remembered; the session lives in the cookie,
- * so reopening the task pane restores it.
+ * add-in's `login.html`, a top-level window on the server's own origin), and the dialog hands the
+ * session's token and CSRF token back with `messageParent`. The task pane then sends the token as
+ * `Authorization: Session <token>`: Word on the web shows the task pane in a third-party iframe,
+ * where the session cookie (`SameSite=Lax`) is not sent. It confirms the session with
+ * `GET /api/v1/auth/session`. The server URL and the token are remembered in the add-in's storage
+ * (partitioned per Office host in Word on the web), so reopening the task pane restores the
+ * session until it expires; logging out ends it on the server and forgets the token.
  */
 import { AddinError } from '../addin-error.js';
 import { normalizeBaseUrl } from '../api/http-signet-api.js';
@@ -17,9 +20,12 @@ export const LOGIN_MESSAGE_TYPE = 'signet:login';
 /** The preference holding the server URL. */
 export const SERVER_URL_PREFERENCE = 'serverUrl';
 
+/** The preference holding the session token. */
+export const SESSION_TOKEN_PREFERENCE = 'sessionToken';
+
 /** What the login dialog sends back. */
 export type LoginMessage =
-  | { type: typeof LOGIN_MESSAGE_TYPE; ok: true; csrfToken: string }
+  | { type: typeof LOGIN_MESSAGE_TYPE; ok: true; csrfToken: string; sessionToken?: string }
   | { type: typeof LOGIN_MESSAGE_TYPE; ok: false; message: string };
 
 /** What connecting needs. */
@@ -58,9 +64,9 @@ export function parseLoginMessage(raw: string): LoginMessage {
   } catch {
     m = undefined;
   }
-  const o = m as Partial<{ type: string; ok: boolean; csrfToken: string; message: string }> | undefined;
-  if (o?.type === LOGIN_MESSAGE_TYPE && o.ok === true && typeof o.csrfToken === 'string' && o.csrfToken) {
-    return { type: LOGIN_MESSAGE_TYPE, ok: true, csrfToken: o.csrfToken };
+  const o = m as Partial<{ type: string; ok: boolean; csrfToken: string; sessionToken: unknown; message: string }> | undefined;
+  if (o?.type === LOGIN_MESSAGE_TYPE && o.ok === true && typeof o.csrfToken === 'string' && o.csrfToken && (o.sessionToken === undefined || typeof o.sessionToken === 'string')) {
+    return { type: LOGIN_MESSAGE_TYPE, ok: true, csrfToken: o.csrfToken, ...(o.sessionToken ? { sessionToken: o.sessionToken } : {}) };
   }
   if (o?.type === LOGIN_MESSAGE_TYPE && o.ok === false) {
     return { type: LOGIN_MESSAGE_TYPE, ok: false, message: typeof o.message === 'string' ? o.message : '' };
@@ -68,7 +74,7 @@ export function parseLoginMessage(raw: string): LoginMessage {
   throw new AddinError('API_RESPONSE_INVALID', '登录窗口返回了无法识别的消息。The login dialog sent an unexpected message: close it and try again.');
 }
 
-/** Connects: validates the URL, runs the login dialog, confirms the session and remembers the URL. */
+/** Connects: validates the URL, runs the login dialog, confirms the session and remembers the URL and token. */
 export async function connect(deps: ConnectDeps, serverUrl: string): Promise<Connection> {
   const baseUrl = normalizeBaseUrl(serverUrl);
   const api = deps.createApi(baseUrl);
@@ -76,12 +82,14 @@ export async function connect(deps: ConnectDeps, serverUrl: string): Promise<Con
   if (!msg.ok) {
     throw new AddinError('LOGIN_FAILED', msg.message || '登录未完成。The login did not complete: try again.');
   }
-  api.useCsrfToken(msg.csrfToken);
+  api.useSession({ csrfToken: msg.csrfToken, ...(msg.sessionToken ? { sessionToken: msg.sessionToken } : {}) });
   const session = await api.session();
   if (!session) {
-    throw new AddinError('AUTH_REQUIRED', '登录成功，但任务窗格未收到会话。请确认服务器地址与加载项同源后重试。The login succeeded but the task pane did not get the session cookie: use the server the add-in is served from, and retry.');
+    throw new AddinError('AUTH_REQUIRED', '登录成功，但任务窗格未收到会话。请确认服务器地址与加载项同源后重试。The login succeeded but the task pane did not get the session: use the server the add-in is served from, and retry.');
   }
   deps.prefs.set(SERVER_URL_PREFERENCE, baseUrl);
+  if (msg.sessionToken) deps.prefs.set(SESSION_TOKEN_PREFERENCE, msg.sessionToken);
+  else deps.prefs.remove(SESSION_TOKEN_PREFERENCE);
   return { api, session };
 }
 
@@ -90,15 +98,22 @@ export async function restoreConnection(deps: ConnectDeps): Promise<Connection |
   const baseUrl = deps.prefs.get(SERVER_URL_PREFERENCE);
   if (!baseUrl) return undefined;
   const api = deps.createApi(baseUrl);
+  const sessionToken = deps.prefs.get(SESSION_TOKEN_PREFERENCE);
+  if (sessionToken) api.useSession({ csrfToken: '', sessionToken });
   try {
     const session = await api.session();
+    if (!session) deps.prefs.remove(SESSION_TOKEN_PREFERENCE);
     return session ? { api, session } : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** Logs out; the server URL stays remembered for the next login. */
-export async function disconnect(connection: Connection): Promise<void> {
-  await connection.api.logout();
+/** Logs out and forgets the token; the server URL stays remembered for the next login. */
+export async function disconnect(deps: Pick<ConnectDeps, 'prefs'>, connection: Connection): Promise<void> {
+  try {
+    await connection.api.logout();
+  } finally {
+    deps.prefs.remove(SESSION_TOKEN_PREFERENCE);
+  }
 }

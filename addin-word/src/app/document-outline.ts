@@ -63,8 +63,3 @@ export function anchorFields(outline: DocumentOutline): AnchorField[] {
   }
   return out;
 }
-
-/** The variables' current values, by name. */
-export function variableValues(outline: DocumentOutline): Record<string, string> {
-  return Object.fromEntries(outline.variables.map((v) => [v.name, v.value]));
-}

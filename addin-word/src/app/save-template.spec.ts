@@ -7,25 +7,31 @@ import { sampleAgreement } from '../testing/sample-document.js';
 import { saveAsTemplate } from './save-template.js';
 
 describe('saveAsTemplate', () => {
-  it('publishes the PDF with the document\'s variables and anchors', async () => {
+  it('uploads the PDF and publishes it with a signature or seal field at each marker', async () => {
     const f = await draftedAgreement();
-    const tpl = await saveAsTemplate(f, { name: ' Service agreement ', description: ' Standard ' });
+    f.gateway.placeCursorAfter('Date: ');
+    await f.gateway.insertPartyMarker('date', 'partyA');
+    const tpl = await saveAsTemplate(f, { name: ' Service agreement ' });
     assert.equal(tpl.name, 'Service agreement');
     const sent = f.api.createdTemplates[0];
-    assert.deepEqual(sent.variables, ['partyAName']);
-    assert.deepEqual(sent.fields.map((x) => x.anchorText), ['signet:sign:partyA', 'signet:seal:partyB']);
-    assert.equal(sent.description, 'Standard');
-    assert.equal(f.api.files.get(sent.fileId)!.format, 'pdf');
-    assert.ok((await f.api.listTemplates('service')).some((t) => t.id === tpl.id));
+    assert.deepEqual(sent.fields, [
+      { kind: 'signature', role: 'partyA', anchorText: 'signet:sign:partyA' },
+      { kind: 'seal', role: 'partyB', anchorText: 'signet:seal:partyB' },
+    ], 'date markers are not template fields');
+    const file = f.api.files.get(sent.fileId)!;
+    assert.equal(file.name, 'Service agreement.pdf');
+    assert.equal(Buffer.from(file.bytes.subarray(0, 5)).toString(), '%PDF-');
+    assert.deepEqual((await f.api.listTemplates('service')).map((t) => [t.id, t.roles]), [[tpl.id, ['partyA', 'partyB']]]);
   });
 
-  it('refuses a document without markers, and a Word that cannot export PDF', async () => {
+  it('refuses a document without markers, a blank name, and a Word that exports only DOCX, uploading nothing', async () => {
     const api = new FakeSignetApi({ loggedIn: true });
     await api.session();
     await assert.rejects(saveAsTemplate({ gateway: new FakeOfficeGateway(sampleAgreement()), api }, { name: 'X' }), (e: unknown) => isAddinError(e, 'INVALID_ARGUMENT'));
     const f = await draftedAgreement({ pdfExport: false });
-    await assert.rejects(saveAsTemplate(f, { name: 'X' }), (e: unknown) => isAddinError(e, 'OFFICE_UNSUPPORTED'));
+    await assert.rejects(saveAsTemplate(f, { name: 'X' }), (e: unknown) => isAddinError(e, 'OFFICE_UNSUPPORTED') && /signs PDFs only/.test(e.message));
     await assert.rejects(saveAsTemplate(f, { name: '  ' }), (e: unknown) => isAddinError(e, 'INVALID_ARGUMENT'));
-    assert.equal(f.api.files.size, 0);
+    assert.equal(f.api.files.size + api.files.size, 0);
+    assert.equal(f.gateway.exportCount, 0);
   });
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { isAddinError } from '../addin-error.js';
+import { FAKE_ACCOUNT } from '../api/fake-signet-api.js';
 import { draftedAgreement, twoSigners } from '../testing/app-fixture.js';
 import { readContractIds } from './contract-ids.js';
 import { readOutline } from './document-outline.js';
@@ -9,22 +10,17 @@ const future = () => new Date(Date.now() + 86400_000).toISOString();
 const keys = (ps: FormProblem[]) => ps.map((p) => `${p.severity}:${p.key}${p.signer === undefined ? '' : `#${p.signer}`}`).sort();
 
 describe('sendForSignature', () => {
-  it('uploads the exported PDF, creates and sends the contract with one anchored field per marker, and remembers its id in the document', async () => {
+  it('uploads the exported PDF, creates and sends the contract with a signer per role, and remembers its id in the document', async () => {
     const f = await draftedAgreement();
     const out = await sendForSignature(f, { title: ' Service Agreement ', signers: twoSigners(), deadline: future(), policies: DEFAULT_POLICIES });
-    assert.equal(out.format, 'pdf');
-    assert.equal(out.fallbackReason, undefined);
     const stored = f.api.contracts.get(out.contract.id)!;
     assert.equal(stored.view.state, 'signing');
-    assert.equal(stored.file.format, 'pdf');
     assert.equal(Buffer.from(stored.file.bytes.subarray(0, 5)).toString(), '%PDF-');
     assert.equal(stored.file.name, 'Service Agreement.pdf');
-    assert.deepEqual(stored.input.fields, [
-      { kind: 'signature', role: 'partyA', anchorText: 'signet:sign:partyA' },
-      { kind: 'seal', role: 'partyB', anchorText: 'signet:seal:partyB' },
+    assert.deepEqual(stored.input.signers.map((s) => [s.kind, s.role, s.order, s.enterpriseId]), [
+      ['person', 'partyA', 1, undefined], ['organization', 'partyB', 2, FAKE_ACCOUNT.enterprise.id],
     ]);
     assert.equal(stored.input.order, 'sequential');
-    assert.deepEqual(stored.input.variables, { partyAName: 'Acme Trading Ltd' });
     assert.deepEqual(await readContractIds(f.gateway), [out.contract.id]);
     assert.deepEqual(out.rememberedIds, [out.contract.id]);
   });
@@ -36,12 +32,13 @@ describe('sendForSignature', () => {
     assert.equal(f.api.contracts.get(out.contract.id)!.input.order, 'parallel');
   });
 
-  it('uploads DOCX where Word cannot export PDF, and says so', async () => {
+  it('refuses, before exporting or uploading, where Word can export only DOCX, and says what to do instead', async () => {
     const f = await draftedAgreement({ pdfExport: false });
-    const out = await sendForSignature(f, { title: 'T', signers: twoSigners(), policies: DEFAULT_POLICIES });
-    assert.equal(out.format, 'docx');
-    assert.match(out.fallbackReason!, /DOCX/);
-    assert.equal(f.api.contracts.get(out.contract.id)!.file.name, 'T.docx');
+    await assert.rejects(sendForSignature(f, { title: 'T', signers: twoSigners(), policies: DEFAULT_POLICIES }), (e: unknown) =>
+      isAddinError(e, 'OFFICE_UNSUPPORTED') && e.details?.format === 'docx' && /nothing was uploaded/.test(e.message) && /Word on Windows, Mac or the web/.test(e.message));
+    assert.equal(f.gateway.exportCount, 0);
+    assert.equal(f.api.files.size, 0);
+    assert.equal(f.api.contracts.size, 0);
   });
 
   it('refuses a form with errors before exporting or uploading anything, naming each problem', async () => {
@@ -68,6 +65,16 @@ describe('checkSendRequest', () => {
     assert.deepEqual(keys(checkSendRequest({ title: 'T', signers, policies: DEFAULT_POLICIES }, outline)), ['warning:problem.roleUnmarked#2']);
     signers[2].role = 'partyA';
     assert.deepEqual(keys(checkSendRequest({ title: 'T', signers, policies: DEFAULT_POLICIES }, outline)), ['error:problem.roleTaken#2']);
+  });
+
+  it('wants an enterprise for an organization, whose mobile (the operator\'s) is optional but must be valid when given', async () => {
+    const f = await draftedAgreement();
+    const outline = await readOutline(f.gateway);
+    const [a, b] = twoSigners();
+    assert.deepEqual(keys(checkSendRequest({ title: 'T', signers: [a, { ...b, mobile: '' }], policies: DEFAULT_POLICIES }, outline)), []);
+    assert.deepEqual(keys(checkSendRequest({ title: 'T', signers: [a, { ...b, enterpriseId: ' ', mobile: '1390013' }], policies: DEFAULT_POLICIES }, outline)), [
+      'error:problem.enterpriseRequired#1', 'error:problem.mobileInvalid#1',
+    ]);
   });
 
   it('accepts the drafted agreement with its two signers', async () => {

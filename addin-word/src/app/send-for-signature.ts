@@ -1,16 +1,18 @@
 /**
  * Sending the open document for signature: check the signers against the document's markers,
- * export it (PDF, or DOCX where Word cannot export PDF, which is reported), upload it, create
- * the contract with its anchors and send it, then remember the contract id in the document.
+ * export it as PDF (a Word that exports only DOCX is refused, before any upload: the server signs
+ * PDFs only), upload it, create the contract with a signer per role and send it, then remember the
+ * contract id in the document. The server turns each `signet:sign:<role>` / `signet:seal:<role>`
+ * marker in the PDF into a field of the signer with that role.
  */
 import { AddinError } from '../addin-error.js';
 import type { ContractView, SendPolicies, SignerDraft } from '../api/signet-api.js';
 import type { MessageKey } from '../i18n/i18n.js';
-import type { ExportFormat } from '../office/office-gateway.js';
 import { ROLE_PATTERN } from '../office/signet-tag.js';
 import type { AppDeps } from './app-deps.js';
 import { rememberContract } from './contract-ids.js';
-import { anchorFields, readOutline, variableValues, type DocumentOutline } from './document-outline.js';
+import { readOutline, type DocumentOutline } from './document-outline.js';
+import { exportPdf } from './export-pdf.js';
 
 /** Mainland China mobile numbers (11 digits, 1[3-9]…), the numbers SMS codes can reach. */
 export const MOBILE_PATTERN = /^1[3-9]\d{9}$/;
@@ -21,7 +23,7 @@ export interface FormProblem {
   params?: Record<string, string | number>;
   /** The signer's index, for signer fields. */
   signer?: number;
-  field?: 'name' | 'mobile' | 'role' | 'order' | 'deadline' | 'title' | 'signers' | 'willingness';
+  field?: 'name' | 'mobile' | 'role' | 'order' | 'enterprise' | 'deadline' | 'title' | 'signers' | 'willingness';
   /** Errors block sending; warnings are shown and allow it. */
   severity: 'error' | 'warning';
 }
@@ -38,9 +40,6 @@ export interface SendRequest {
 /** The outcome of a send. */
 export interface SendOutcome {
   contract: ContractView;
-  format: ExportFormat;
-  /** Set when the document went as DOCX: why. */
-  fallbackReason?: string;
   /** The contract ids now kept in the document. */
   rememberedIds: string[];
 }
@@ -57,7 +56,9 @@ export function checkSendRequest(req: SendRequest, outline: DocumentOutline, now
   const roles = new Map<string, number>();
   req.signers.forEach((s, i) => {
     if (!s.name.trim()) err({ key: 'problem.nameRequired', signer: i, field: 'name' });
-    if (!MOBILE_PATTERN.test(s.mobile.trim())) err({ key: 'problem.mobileInvalid', signer: i, field: 'mobile' });
+    // An organization's mobile is its operator's, for the invitation; a person's is required.
+    if ((s.kind === 'person' || s.mobile.trim()) && !MOBILE_PATTERN.test(s.mobile.trim())) err({ key: 'problem.mobileInvalid', signer: i, field: 'mobile' });
+    if (s.kind === 'organization' && !s.enterpriseId?.trim()) err({ key: 'problem.enterpriseRequired', signer: i, field: 'enterprise' });
     if (!ROLE_PATTERN.test(s.role)) err({ key: 'problem.roleInvalid', signer: i, field: 'role' });
     else if (roles.has(s.role)) err({ key: 'problem.roleTaken', params: { role: s.role }, signer: i, field: 'role' });
     else roles.set(s.role, i);
@@ -87,23 +88,24 @@ export async function sendForSignature(deps: AppDeps, req: SendRequest, now: Dat
   if (problems.length > 0) {
     throw new AddinError('INVALID_ARGUMENT', `发送表单有 ${problems.length} 处需要修改。The send form has ${problems.length} problem(s) to fix.`, { details: { problems } });
   }
-  const exported = await deps.gateway.exportDocument();
+  const exported = await exportPdf(deps.gateway);
   const title = req.title.trim();
-  const fileName = `${title}.${exported.format}`;
-  const file = await deps.api.uploadFile(exported.bytes, { name: fileName, format: exported.format });
-  const signers = req.signers.map((s) => ({ ...s, name: s.name.trim(), mobile: s.mobile.trim() }));
+  const fileName = `${title}.pdf`;
+  const file = await deps.api.uploadFile(exported.bytes, fileName);
+  const signers = req.signers.map((s): SignerDraft => ({
+    ...s, name: s.name.trim(), mobile: s.mobile.trim(),
+    ...(s.enterpriseId ? { enterpriseId: s.enterpriseId.trim() } : {}),
+  }));
   const contract = await deps.api.createContract({
     title,
     fileId: file.fileId,
     fileName,
     signers,
-    fields: anchorFields(outline),
     order: new Set(signers.map((s) => s.order)).size > 1 ? 'sequential' : 'parallel',
     ...(req.deadline ? { deadline: new Date(req.deadline).toISOString() } : {}),
     policies: req.policies,
-    variables: variableValues(outline),
     send: true,
   });
   const rememberedIds = await rememberContract(deps.gateway, contract.id);
-  return { contract, format: exported.format, ...(exported.fallbackReason ? { fallbackReason: exported.fallbackReason } : {}), rememberedIds };
+  return { contract, rememberedIds };
 }

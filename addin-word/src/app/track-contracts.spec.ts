@@ -3,8 +3,8 @@ import { isAddinError } from '../addin-error.js';
 import { draftedAgreement, twoSigners } from '../testing/app-fixture.js';
 import { rememberContract } from './contract-ids.js';
 import { DEFAULT_POLICIES, sendForSignature } from './send-for-signature.js';
-import { finishSelfSign, startSelfSign } from './sign-myself.js';
-import { downloadEvidencePackage, downloadSignedPdf, remindSigner, remindable, trackContracts } from './track-contracts.js';
+import { finishSigning, signDocumentNow, startWillingnessCheck } from './sign-myself.js';
+import { downloadEvidencePackage, downloadSignedPdfs, remindSigner, remindable, trackContracts } from './track-contracts.js';
 
 describe('tracking', () => {
   it('lists this document\'s contracts apart from my other recent ones, skipping ids the server does not know', async () => {
@@ -18,24 +18,27 @@ describe('tracking', () => {
     assert.deepEqual(t.recent.map((c) => c.id), [elsewhere.contract.id]);
   });
 
-  it('reminds only signers who still have to sign', async () => {
+  it('reminds only signers whose turn it is', async () => {
     const f = await draftedAgreement();
     const { contract } = await sendForSignature(f, { title: 'T', signers: twoSigners(), policies: DEFAULT_POLICIES });
-    assert.deepEqual(remindable(contract).map((s) => s.id), ['s1', 's2']);
-    await remindSigner(f, contract.id, 's2');
-    assert.deepEqual(f.api.reminders, [{ contractId: contract.id, signerId: 's2' }]);
+    assert.deepEqual(remindable(contract).map((s) => s.id), ['s1'], 'party B signs after party A');
+    await remindSigner(f, contract.id, 's1');
+    assert.deepEqual(f.api.reminders, [{ contractId: contract.id, signerId: 's1' }]);
+    await assert.rejects(remindSigner(f, contract.id, 's2'), (e: unknown) => isAddinError(e, 'SIGNER_OUT_OF_TURN'));
     assert.deepEqual(remindable({ ...contract, state: 'completed' }), []);
   });
 
   it('downloads the signed PDF and the evidence package of a completed contract, and refuses before completion', async () => {
     const f = await draftedAgreement();
     const { contract } = await sendForSignature(f, { title: 'T', signers: twoSigners(), policies: DEFAULT_POLICIES });
-    await assert.rejects(downloadSignedPdf(f, contract), (e: unknown) => isAddinError(e, 'NOT_COMPLETED'));
-    const start = await startSelfSign(f, { role: 'partyA', session: (await f.api.session())!, mobile: '' });
-    const done = await finishSelfSign(f, start, { code: '123456', optionId: 'sig-personal' });
-    const pdf = await downloadSignedPdf(f, done.contract);
+    await assert.rejects(downloadSignedPdfs(f, contract), (e: unknown) => isAddinError(e, 'NOT_COMPLETED'));
+    const plan = await signDocumentNow(f, (await f.api.session())!, { role: 'partyA', as: 'person' });
+    const done = await finishSigning(f, plan, { challenge: await startWillingnessCheck(f, plan, 'sms_otp'), secret: '123456', choiceId: 'default' });
+    const summary = (await trackContracts(f)).thisDocument.find((c) => c.id === done.contract.id)!;
+    const [pdf] = await downloadSignedPdfs(f, summary);
     assert.equal(pdf.mediaType, 'application/pdf');
-    assert.deepEqual(pdf.bytes, done.pdf);
+    assert.deepEqual(pdf.bytes, done.files[0].bytes);
+    assert.equal(pdf.fileName, 'Service Agreement.pdf');
     const zip = await downloadEvidencePackage(f, done.contract);
     assert.equal(Buffer.from(zip.bytes.subarray(0, 2)).toString(), 'PK');
     assert.match(zip.fileName, /\.zip$/);

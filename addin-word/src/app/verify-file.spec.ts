@@ -3,15 +3,15 @@ import { isAddinError } from '../addin-error.js';
 import { FakeSignetApi } from '../api/fake-signet-api.js';
 import type { SignetApi } from '../api/signet-api.js';
 import { draftedAgreement } from '../testing/app-fixture.js';
-import { finishSelfSign, startSelfSign } from './sign-myself.js';
+import { finishSigning, signDocumentNow, startWillingnessCheck } from './sign-myself.js';
 import { verifyFile } from './verify-file.js';
 
 describe('verifyFile', () => {
   it('sends a PDF to the verifier and returns its report', async () => {
     const f = await draftedAgreement();
-    const start = await startSelfSign(f, { role: 'partyA', session: (await f.api.session())!, mobile: '' });
-    const { pdf } = await finishSelfSign(f, start, { code: '123456', optionId: 'sig-personal' });
-    const report = await verifyFile(f.api, pdf, 'signed.pdf');
+    const plan = await signDocumentNow(f, (await f.api.session())!, { role: 'partyA', as: 'person' });
+    const { files } = await finishSigning(f, plan, { challenge: await startWillingnessCheck(f, plan, 'sms_otp'), secret: '123456', choiceId: 'default' });
+    const report = await verifyFile(f.api, files[0].bytes, 'signed.pdf');
     assert.equal(report.valid, true);
     assert.equal(report.signatureCount, 1);
   });

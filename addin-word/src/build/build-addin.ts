@@ -9,7 +9,7 @@ import webpack from 'webpack';
 import { AddinError } from '../addin-error.js';
 import { addinBuildDir } from '../build-path.js';
 import { renderProdManifest } from '../manifest/prod-manifest.js';
-import { addinWebpackConfig, fakesWebpackConfig } from './webpack-config.js';
+import { addinWebpackConfig, fakesWebpackConfig, type FakesBundle } from './webpack-config.js';
 
 /** What a build produced. */
 export interface BuildResult {
@@ -91,13 +91,14 @@ export function buildAddinOnce(): Promise<BuildResult> {
 
 const fakesOnce = new Map<string, Promise<string>>();
 
-/** Builds the browser test's fakes bundle into `outDir` (once per directory) and returns its path. */
-export function buildBrowserFakes(outDir: string): Promise<string> {
-  let p = fakesOnce.get(outDir);
+/** Builds a browser test's fakes bundle into `outDir` (once per directory and bundle) and returns its path. */
+export function buildBrowserFakes(outDir: string, bundle: FakesBundle = 'browser-fakes'): Promise<string> {
+  const key = `${outDir}\0${bundle}`;
+  let p = fakesOnce.get(key);
   if (!p) {
     mkdirSync(outDir, { recursive: true });
-    p = runWebpack(fakesWebpackConfig(outDir)).then(() => join(outDir, 'signet-fakes.js'));
-    fakesOnce.set(outDir, p);
+    p = runWebpack(fakesWebpackConfig(outDir, bundle)).then(() => join(outDir, `${bundle}.js`));
+    fakesOnce.set(key, p);
   }
   return p;
 }

@@ -110,15 +110,19 @@ export function addinWebpackConfig(opts: AddinWebpackOptions): webpack.Configura
   };
 }
 
+/** The browser tests' fakes bundles: `src/testing/<name>.ts`, built to `<name>.js`. */
+export type FakesBundle = 'browser-fakes' | 'real-server-fakes';
+
 /**
- * The configuration of the browser test's fakes bundle (`signet-fakes.js`): a script that sets
- * `__signetTestHooks` to a fake gateway (with pdf-lib for its PDF export) and a fake API, injected
- * before the production task pane. It is never part of the production build.
+ * The configuration of a browser test's fakes bundle: a script that sets `__signetTestHooks`,
+ * injected before the production task pane. `browser-fakes` holds a fake gateway (with pdf-lib for
+ * its PDF export) and a fake API; `real-server-fakes` the fake gateway only, so the task pane talks
+ * to the real server. Neither is ever part of the production build.
  */
-export function fakesWebpackConfig(outDir: string): webpack.Configuration {
+export function fakesWebpackConfig(outDir: string, bundle: FakesBundle = 'browser-fakes'): webpack.Configuration {
   return {
     ...base('production'),
-    entry: { 'signet-fakes': join(addinPackageDir(), 'src', 'testing', 'browser-fakes.ts') },
+    entry: { [bundle]: join(addinPackageDir(), 'src', 'testing', `${bundle}.ts`) },
     output: { path: outDir, filename: '[name].js', clean: true },
     performance: false,
   };

@@ -16,7 +16,7 @@ const gateway = new FakeOfficeGateway(sampleAgreement(), {
   // The login dialog: log in "on the server", then hand back the CSRF token as login.html does.
   dialog: () => {
     api.loginInDialog();
-    return loginMessage({ type: LOGIN_MESSAGE_TYPE, ok: true, csrfToken: api.csrfToken });
+    return loginMessage({ type: LOGIN_MESSAGE_TYPE, ok: true, ...api.credentials });
   },
 });
 

@@ -69,7 +69,7 @@ export function AppShell(props: AppShellProps) {
       {connection && (
         <div class="session">
           <span class="grow">{t('session.signedInAs', { name: connection.session.user.name })}{connection.session.enterprise && <small class="muted"> · {connection.session.enterprise.name}</small>}</span>
-          <Button kind="link" onClick={() => { void disconnect(connection).finally(() => setConnection(undefined)); }}>{t('session.logout')}</Button>
+          <Button kind="link" onClick={() => { void disconnect(props.connectDeps, connection).catch(() => {}).finally(() => setConnection(undefined)); }}>{t('session.logout')}</Button>
         </div>
       )}
       {deps && (
@@ -94,7 +94,7 @@ export function AppShell(props: AppShellProps) {
           <>
             {screen === 'draft' && <DraftScreen deps={deps} />}
             {screen === 'fill' && <FillScreen deps={deps} />}
-            {screen === 'send' && <SendScreen deps={deps} />}
+            {screen === 'send' && <SendScreen deps={deps} session={connection.session} />}
             {screen === 'sign' && <SignScreen deps={deps} session={connection.session} />}
             {screen === 'track' && <TrackScreen deps={deps} />}
             {screen === 'template' && <TemplateScreen deps={deps} />}

@@ -1,7 +1,9 @@
 /**
  * The login dialog page (`login.html`) and the task pane's outside-Office page, in Chromium, with
- * the real HTTP client against API routes served beside the build on 127.0.0.1. Office.js is a
- * stub that records `messageParent`, so the test sees what the dialog hands the task pane.
+ * the real HTTP client against stand-ins of the server's auth routes (their shapes as in
+ * `/api/v1/openapi.json`) served beside the build on 127.0.0.1. Office.js is a stub that records
+ * `messageParent`, so the test sees what the dialog hands the task pane. The real login, against
+ * the real server, is in `taskpane-end-to-end.spec.ts`.
  */
 import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -18,25 +20,32 @@ const OFFICE_DIALOG_STUB = `window.Office = {
 
 describe('the login dialog in Chromium (real HTTP client, stub Office.js)', function () {
   this.timeout(180_000);
-  const calls: { path: string; body: string; csrf?: string }[] = [];
+  const TOKEN = 'session-token-from-login-0123456789abcdefghij';
+  const calls: { path: string; body: string; authorization?: string }[] = [];
   const api = (req: IncomingMessage, res: ServerResponse, body: Buffer): boolean => {
     const path = new URL(req.url!, 'http://x').pathname;
-    calls.push({ path, body: body.toString() });
+    calls.push({ path, body: body.toString(), ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
     const json = (status: number, data: unknown, headers: Record<string, string> = {}) => res.writeHead(status, { 'Content-Type': 'application/json', ...headers }).end(JSON.stringify(data));
-    const session = { user: { id: 'u1', name: '王演示' }, csrfToken: 'csrf-from-login' };
-    const cookie = { 'Set-Cookie': 'signet_session=abc123; HttpOnly; SameSite=Lax; Path=/' };
+    const session = (b: { sessionToken?: boolean }) => ({
+      userId: 'u1', enterpriseId: 'ent_1', csrfToken: 'csrf-from-login', expiresAt: new Date(Date.now() + 3600_000).toISOString(), ...(b.sessionToken ? { sessionToken: TOKEN } : {}),
+    });
+    const cookie = { 'Set-Cookie': `signet_session=${TOKEN}; HttpOnly; SameSite=Lax; Path=/` };
     if (path === '/api/v1/auth/login/password') {
-      const b = JSON.parse(body.toString()) as { mobile: string; password: string };
-      if (b.mobile === '13800138000' && b.password === 'Signet@2026') json(200, session, cookie);
+      const b = JSON.parse(body.toString()) as { mobile: string; password: string; sessionToken?: boolean };
+      if (b.mobile === '13800138000' && b.password === 'Signet@2026') json(200, session(b), cookie);
       else json(401, { code: 'LOGIN_FAILED', message: '手机号或密码错误。Wrong mobile number or password.' });
       return true;
     }
-    if (path === '/api/v1/auth/login/otp/send') return json(200, { expiresAt: new Date(Date.now() + 300_000).toISOString() }), true;
+    if (path === '/api/v1/auth/otp') return json(202, { expiresAt: new Date(Date.now() + 300_000).toISOString() }), true;
     if (path === '/api/v1/auth/login/otp') {
-      const b = JSON.parse(body.toString()) as { code: string };
-      if (b.code === '246810') json(200, session, cookie);
+      const b = JSON.parse(body.toString()) as { code: string; sessionToken?: boolean };
+      if (b.code === '246810') json(200, session(b), cookie);
       else json(400, { code: 'OTP_INVALID', message: '验证码错误。Wrong code.' });
       return true;
+    }
+    if (path === '/api/v1/me') {
+      if (req.headers.authorization !== `Session ${TOKEN}`) return json(401, { code: 'AUTH_REQUIRED', message: '请先登录。Log in first.' }), true;
+      return json(200, { user: { id: 'u1', name: '王演示', mobileMasked: '138****8000' }, memberships: [], currentEnterprise: { id: 'ent_1', name: '示例公司', roles: ['member'] } }), true;
     }
     return false;
   };
@@ -56,17 +65,18 @@ describe('the login dialog in Chromium (real HTTP client, stub Office.js)', func
   beforeEach(() => { calls.length = 0; });
   const sent = () => page.evaluate(() => (globalThis as { __sentToParent?: string[] }).__sentToParent ?? []);
 
-  it('logs in with the password on its own server, keeps the session cookie, and hands the CSRF token to the task pane', async () => {
+  it('logs in with the password on its own server, asking for the session token, and hands the token and CSRF token to the task pane', async () => {
     await page.goto(`${served.base}login.html?server=${encodeURIComponent(served.origin)}`);
     await page.getByText(`服务器：${served.origin}`).waitFor();
     await page.getByLabel('手机号').fill('13800138000');
     await page.getByLabel('密码', { exact: true }).fill('Signet@2026');
     await page.getByRole('button', { name: '登录', exact: true }).click();
     await page.getByText('登录成功，正在返回 Word…').waitFor();
-    assert.deepEqual(calls.map((c) => [c.path, JSON.parse(c.body)]), [['/api/v1/auth/login/password', { mobile: '13800138000', password: 'Signet@2026' }]]);
-    assert.deepEqual((await sent()).map((m) => JSON.parse(m)), [{ type: 'signet:login', ok: true, csrfToken: 'csrf-from-login' }]);
-    const cookies = await browser.ctx.cookies(served.origin);
-    assert.ok(cookies.some((c) => c.name === 'signet_session' && c.value === 'abc123' && c.httpOnly));
+    assert.deepEqual(calls.map((c) => [c.path, c.body && JSON.parse(c.body), c.authorization]), [
+      ['/api/v1/auth/login/password', { mobile: '13800138000', password: 'Signet@2026', sessionToken: true }, undefined],
+      ['/api/v1/me', '', `Session ${TOKEN}`],
+    ]);
+    assert.deepEqual((await sent()).map((m) => JSON.parse(m)), [{ type: 'signet:login', ok: true, csrfToken: 'csrf-from-login', sessionToken: TOKEN }]);
   });
 
   it('shows the server\'s error for a wrong password and sends nothing to the task pane', async () => {
@@ -87,8 +97,9 @@ describe('the login dialog in Chromium (real HTTP client, stub Office.js)', func
     await page.getByLabel('验证码', { exact: true }).fill('246810');
     await page.getByRole('button', { name: '登录', exact: true }).click();
     await page.getByText('登录成功，正在返回 Word…').waitFor();
-    assert.deepEqual(calls.map((c) => c.path), ['/api/v1/auth/login/otp/send', '/api/v1/auth/login/otp']);
-    assert.equal(JSON.parse((await sent())[0]).csrfToken, 'csrf-from-login');
+    assert.deepEqual(calls.map((c) => c.path), ['/api/v1/auth/otp', '/api/v1/auth/login/otp', '/api/v1/me']);
+    assert.equal(JSON.parse(calls[1].body).sessionToken, true);
+    assert.equal(JSON.parse((await sent())[0]).sessionToken, TOKEN);
   });
 
   it('refuses to send a password to any server but its own', async () => {

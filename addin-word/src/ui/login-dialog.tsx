@@ -1,8 +1,10 @@
 /**
  * The login page that the task pane opens in an Office dialog. It logs in to the server it is
- * served from (password or SMS code; the server sets the session cookie), then sends the session's
- * CSRF token to the task pane with `messageParent`. It refuses any other server named in its URL,
- * so a crafted link cannot make it send a password elsewhere.
+ * served from (password or SMS code), asking for the session token as well as the cookie, then
+ * sends the token and the CSRF token to the task pane with `messageParent`: in Word on the web the
+ * task pane is a third-party iframe that never gets the cookie, while this dialog is a top-level
+ * window on the server's own origin. It refuses any other server named in its URL, so a crafted
+ * link cannot make it send a password elsewhere.
  */
 import { render } from 'preact';
 import { useMemo, useState } from 'preact/hooks';
@@ -42,7 +44,7 @@ function LoginDialog(props: { lang: Lang; inDialog: boolean }) {
     if (api instanceof Error) throw api;
     const s = method === 'password' ? await api.loginWithPassword(mobile.trim(), secret) : await api.loginWithOtp(mobile.trim(), secret.trim());
     setDone(true);
-    messageParent(loginMessage({ type: LOGIN_MESSAGE_TYPE, ok: true, csrfToken: s.csrfToken }));
+    messageParent(loginMessage({ type: LOGIN_MESSAGE_TYPE, ok: true, csrfToken: s.csrfToken, ...(s.sessionToken ? { sessionToken: s.sessionToken } : {}) }));
   });
   const ui = useMemo(() => ({ lang: props.lang, t, setLang: () => {}, onSessionLost: () => {} }), [props.lang, t]);
   return (

@@ -4,7 +4,8 @@
  * replaced by the fakes bundle (injected before the page's scripts, the way a test seam should be:
  * the production bundle holds no fake). Office.js is stubbed at the CDN URL, and no other request
  * may leave 127.0.0.1. It walks connect → draft → fill → send, keeping screenshots under
- * `test-artifacts/addin/`, then reads the PDF that reached the "server" with pdftotext.
+ * `test-artifacts/addin/fake-server/`, then reads the PDF that reached the "server" with pdftotext.
+ * `taskpane-end-to-end.spec.ts` runs the same task pane against the real server.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,7 +17,7 @@ import type { FakeSignetApi } from '../api/fake-signet-api.js';
 import type { FakeOfficeGateway } from '../office/fake-gateway.js';
 import { launchChromium, serveAddin, type BrowserSession } from '../testing/node/browser-harness.js';
 
-const ARTIFACTS = join(repoRoot, 'test-artifacts', 'addin');
+const ARTIFACTS = join(repoRoot, 'test-artifacts', 'addin', 'fake-server');
 
 type Hooks = { gateway: FakeOfficeGateway; api: FakeSignetApi };
 
@@ -113,6 +114,9 @@ describe('the task pane in Chromium (fake Word, fake server)', function () {
     await s1.getByLabel('姓名或企业名称').fill('Zhang San');
     await s1.getByLabel('手机号').fill('13800138000');
     await s2.getByLabel('类型').selectOption('organization');
+    assert.equal(await s2.getByLabel('姓名或企业名称').inputValue(), '上海签盟示例科技有限公司', 'my enterprise by default');
+    assert.equal(await s2.getByLabel('签署企业').inputValue(), 'mine');
+    await s2.getByLabel('使用的印章').selectOption({ label: '合同专用章' });
     await s2.getByLabel('姓名或企业名称').fill('Beta Consulting LLC');
     await s2.getByLabel('手机号').fill('1390013');
     await page.getByLabel('签名级别').selectOption('B-LTA');
@@ -136,11 +140,9 @@ describe('the task pane in Chromium (fake Word, fake server)', function () {
     assert.equal(sent.ids, sent.id);
     assert.equal(sent.input.order, 'sequential');
     assert.equal(sent.input.policies.level, 'B-LTA');
-    assert.deepEqual(sent.input.signers.map((s) => [s.kind, s.name, s.mobile, s.role, s.order]), [
-      ['person', 'Zhang San', '13800138000', 'partyA', 1], ['organization', 'Beta Consulting LLC', '13900139000', 'partyB', 2],
+    assert.deepEqual(sent.input.signers.map((s) => [s.kind, s.name, s.mobile, s.role, s.order, s.enterpriseId, s.seal]), [
+      ['person', 'Zhang San', '13800138000', 'partyA', 1, undefined, undefined], ['organization', 'Beta Consulting LLC', '13900139000', 'partyB', 2, 'e-demo', 'seal-contract'],
     ]);
-    assert.deepEqual(sent.input.fields.map((x) => x.anchorText), ['signet:sign:partyA', 'signet:seal:partyB']);
-    assert.deepEqual(sent.input.variables, { partyAName: 'Shanghai Example Tech Co', paymentDays: '45' });
     const pdfPath = join(tmp.dir, 'sent.pdf');
     writeFileSync(pdfPath, Buffer.from(sent.pdf, 'base64'));
     writeFileSync(join(ARTIFACTS, 'sent.pdf'), Buffer.from(sent.pdf, 'base64'));
@@ -148,34 +150,38 @@ describe('the task pane in Chromium (fake Word, fake server)', function () {
     for (const s of ['signet:sign:partyA', 'signet:seal:partyB', 'Shanghai Example Tech Co', 'within 45 days']) assert.ok(text.includes(s), `the uploaded PDF contains "${s}"`);
   });
 
-  it('signs it myself: role, seal, SMS code, then downloads the signed PDF, saying Word cannot hold it', async () => {
+  it('signs my part myself: the contract waiting for me, my signature, the SMS code, then the PDF signed so far, saying Word cannot hold it', async () => {
     await page.getByRole('button', { name: '我来签', exact: true }).click();
     await page.getByText('Word 无法保存已签名的 PDF').first().waitFor();
-    await page.getByLabel('我签署的角色').selectOption('partyB');
-    await page.getByLabel(/合同专用章/).check();
+    await page.getByRole('button', { name: '签署“Service Agreement”' }).click();
+    await page.getByText('签署方：Zhang San · 角色 partyA').waitFor();
+    await page.getByLabel('默认个人章（王演示，系统生成）').check();
+    await page.getByLabel('短信验证码').check();
     await page.getByRole('button', { name: '获取短信验证码' }).click();
     await page.getByText('验证码已发送至 138****8000').waitFor();
     const code = await inPage((h) => h.api.smsSent.at(-1)!.code);
     await page.getByLabel('短信验证码').fill(code);
     await page.getByRole('button', { name: '确认签署' }).click();
     await page.getByText(/签署完成：/).waitFor();
+    await page.getByText('您的部分已签署').waitFor();
     await screenshot('signed');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '下载已签署 PDF' }).click()]);
-    assert.match(download.suggestedFilename(), /\.pdf$/);
+    assert.match(download.suggestedFilename(), /（签署中 partly signed）\.pdf$/);
     const saved = readFileSync((await download.path())!);
     assert.equal(saved.subarray(0, 5).toString(), '%PDF-');
-    assert.match(saved.toString('latin1'), /FakeSignetApi: signed by s1 with seal-contract/);
+    assert.match(saved.toString('latin1'), /FakeSignetApi: signed by s1 with default/);
     writeFileSync(join(tmp.dir, 'signed.pdf'), saved);
   });
 
-  it('tracks this document\'s contracts and reminds a signer who has not signed', async () => {
+  it('tracks this document\'s contracts and reminds the signer whose turn it is', async () => {
     await page.getByRole('button', { name: '跟踪', exact: true }).click();
     const mine = page.getByRole('region', { name: '本文档发起的合同' });
     await mine.getByText('Service Agreement').first().waitFor();
-    assert.equal(await mine.getByRole('listitem').filter({ hasText: '已完成' }).count(), 1, 'the self-signed contract is complete');
-    await mine.getByRole('button', { name: '提醒 Zhang San' }).click();
-    await page.getByText('已提醒 Zhang San').waitFor();
-    assert.deepEqual(await inPage((h) => h.api.reminders.map((r) => r.signerId)), ['s1']);
+    assert.equal(await mine.getByRole('listitem').filter({ hasText: '签署中' }).count(), 1);
+    assert.equal(await mine.getByRole('button', { name: '提醒 Zhang San' }).count(), 0, 'Zhang San has signed');
+    await mine.getByRole('button', { name: '提醒 Beta Consulting LLC' }).click();
+    await page.getByText('已提醒 Beta Consulting LLC').waitFor();
+    assert.deepEqual(await inPage((h) => h.api.reminders.map((r) => r.signerId)), ['s2']);
     await screenshot('track');
   });
 
@@ -190,12 +196,12 @@ describe('the task pane in Chromium (fake Word, fake server)', function () {
 
   it('saves the document as an enterprise template with its variables and anchors', async () => {
     await page.getByRole('button', { name: '存为模板', exact: true }).click();
-    await page.getByText('将发布 2 个变量、2 个签署位置。').waitFor();
+    await page.getByText('将发布 2 个签字或盖章位置。').waitFor();
+    await page.getByText('变量（partyAName、paymentDays）的当前文字将成为模板底稿的一部分').waitFor();
     await page.getByLabel('模板名称').fill('服务协议模板');
     await page.getByRole('button', { name: '发布模板' }).click();
     await page.getByText('模板“服务协议模板”已发布').waitFor();
     const t = await inPage((h) => h.api.createdTemplates[0]);
-    assert.deepEqual(t.variables, ['partyAName', 'paymentDays']);
     assert.deepEqual(t.fields.map((x) => x.anchorText), ['signet:sign:partyA', 'signet:seal:partyB']);
   });
 

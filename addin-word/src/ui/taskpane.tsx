@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   const connectDeps: ConnectDeps = {
     gateway,
     prefs,
-    createApi: hooks ? () => hooks.api : (baseUrl) => new HttpSignetApi({ baseUrl }),
+    createApi: hooks?.api ? () => hooks.api! : (baseUrl) => new HttpSignetApi({ baseUrl }),
     dialogUrl: (baseUrl) => loginDialogUrl(location.href, baseUrl),
   };
   render(<AppShell connectDeps={connectDeps} prefs={prefs} defaultServerUrl={hooks?.serverUrl ?? serverOfThisPage()} officeLanguage={officeLanguage} />, root);

@@ -86,7 +86,10 @@ export interface OtpCodeRecord extends StoredRecord {
 /** When codes were sent to one mobile number in the last hour (for the rate limits). */
 export interface OtpSendRecord extends StoredRecord {
   mobileIndex: string;
+  /** Every send in the last hour, any purpose (the hourly cap). */
   sentAt: string[];
+  /** The last send per purpose (the resend interval applies per purpose). */
+  lastByPurpose?: Record<string, string>;
 }
 
 /** Consecutive failures of one secret (a code, a password) for one key, and the lock they caused. */

@@ -47,11 +47,11 @@ describe('identity/OtpService', () => {
       assert.ok(!stored.includes(MOBILE));
     });
 
-    it('refuses a second code within 60 s with RATE_LIMITED saying when to retry, and sends again after it', async () => {
+    it('refuses a second code for the same purpose within 60 s with RATE_LIMITED saying when to retry, and sends again after it', async () => {
       const { otp, clock, sender } = setup();
       await otp.send(MOBILE, 'login');
       clock.advance(18_000);
-      await assert.rejects(otp.send(MOBILE, 'willingness'), (e) => {
+      await assert.rejects(otp.send(MOBILE, 'login'), (e) => {
         assert.ok(isSignetError(e, 'RATE_LIMITED'));
         assert.equal(e.details!.retryAt, '2026-01-15T08:01:00.000Z');
         assert.equal(e.details!.retryAfterSeconds, 42);
@@ -63,6 +63,14 @@ describe('identity/OtpService', () => {
       clock.advance(42_000);
       await otp.send(MOBILE, 'login');
       assert.equal(sender.sent.length, 2);
+    });
+
+    it('applies the resend interval per purpose: a willingness code may follow an identity code at once', async () => {
+      const { otp, sender } = setup();
+      await otp.send(MOBILE, 'identity');
+      await otp.send(MOBILE, 'willingness');
+      assert.equal(sender.sent.length, 2);
+      await assert.rejects(otp.send(MOBILE, 'willingness'), (e) => isSignetError(e, 'RATE_LIMITED') && e.details!.limit === 'interval');
     });
 
     it('caps codes at 5 an hour per mobile number, whatever the purpose, until the oldest is an hour old', async () => {

@@ -89,7 +89,10 @@ export class OtpService {
       const sendId = `otps_${idPart(index)}`;
       const prior = await sends.get(sendId);
       const recent = (prior?.sentAt ?? []).filter((t) => now.getTime() - new Date(t).getTime() < HOUR);
-      const last = recent.length ? new Date(recent[recent.length - 1]) : undefined;
+      // The resend interval is per purpose: a signer who just verified their name by SMS can get a
+      // willingness code at once; the hourly cap still counts every code to the number.
+      const lastOfPurpose = prior?.lastByPurpose ? prior.lastByPurpose[purpose] : recent[recent.length - 1];
+      const last = lastOfPurpose ? new Date(lastOfPurpose) : undefined;
       if (last && now.getTime() - last.getTime() < this.policy.resendIntervalMs) {
         throw rateLimited(new Date(last.getTime() + this.policy.resendIntervalMs), now, 'interval', this.policy);
       }
@@ -101,7 +104,10 @@ export class OtpService {
         codeDigest: this.digest(codeId, now.toISOString(), code, opts.bind), issuedAt: now.toISOString(),
         expiresAt: new Date(now.getTime() + this.policy.ttlMs).toISOString(), used: false, bind: opts.bind,
       };
-      const sendRec: OtpSendRecord = { id: sendId, version: prior?.version ?? 0, mobileIndex: index, sentAt: [...recent, now.toISOString()] };
+      const sendRec: OtpSendRecord = {
+        id: sendId, version: prior?.version ?? 0, mobileIndex: index, sentAt: [...recent, now.toISOString()],
+        lastByPurpose: { ...prior?.lastByPurpose, [purpose]: now.toISOString() },
+      };
       try {
         await this.deps.store.transact([
           prior ? writeOp.update(sends, sendRec, prior.version) : writeOp.insert(sends, sendRec),

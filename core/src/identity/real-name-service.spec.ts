@@ -146,7 +146,7 @@ describe('identity/RealNameService', () => {
 
     it('keeps the verification open when the code cannot be sent yet, naming it in the error for a resend', async () => {
       const { realName, u, me, otp, lastCode, clock } = await setup();
-      await otp.send(MOBILE, 'login');
+      await otp.send(MOBILE, 'identity');
       await assert.rejects(realName.startPersonVerification(me, u.id, { name: '张三', idNumber: ID, method: 'phone3', mobile: MOBILE }), (e) => {
         assert.ok(isSignetError(e, 'RATE_LIMITED'));
         assert.match(String(e.details!.verificationId), /^idv_/);

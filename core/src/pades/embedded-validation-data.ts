@@ -22,10 +22,13 @@ export interface RevocationSource {
 
 const CRL_LIFETIME_MS = 7 * 24 * 3600_000;
 const OCSP_LIFETIME_MS = 7 * 24 * 3600_000;
+/** How long a pre-produced OCSP response is handed out again (it stays valid for a week). */
+const OCSP_REUSE_MS = 10 * 60_000;
 
 /** A ValidationDataProvider backed by the embedded CA's keys and revocation registry. */
 export class EmbeddedValidationData implements ValidationDataProvider {
   private crlCache = new Map<string, { key: string; der: Uint8Array; until: number }>();
+  private ocspCache = new Map<string, { key: string; der: Uint8Array; until: number }>();
 
   constructor(
     private readonly pki: EmbeddedPki,
@@ -58,8 +61,23 @@ export class EmbeddedValidationData implements ValidationDataProvider {
     return der;
   }
 
-  /** An OCSP response from the issuing CA about `cert`. */
+  /**
+   * An OCSP response from the issuing CA about `cert`, reused for up to {@link OCSP_REUSE_MS} while
+   * the registry does not change: a batch stamping thousands of documents with one seal would
+   * otherwise sign a fresh response for each (RFC 6960 §4.2.2.1 lets responders pre-produce them).
+   */
   ocsp(cert: CertificateInfo): Uint8Array {
+    const nowMs = this.clock.now().getTime();
+    const key = `${this.revocation.crlNumber}`;
+    const hit = this.ocspCache.get(cert.serialHex);
+    if (hit && hit.key === key && hit.until > nowMs) return hit.der;
+    const der = this.freshOcsp(cert);
+    if (this.ocspCache.size >= 10_000) this.ocspCache.delete(this.ocspCache.keys().next().value!);
+    this.ocspCache.set(cert.serialHex, { key, der, until: nowMs + OCSP_REUSE_MS });
+    return der;
+  }
+
+  private freshOcsp(cert: CertificateInfo): Uint8Array {
     const issuer = parseCertificate(this.pki.issuing.certificate);
     const now = this.clock.now();
     const revoked = this.revocation.revoked('issuing').find((r) => r.serialHex === cert.serialHex);

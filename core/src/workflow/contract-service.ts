@@ -5,6 +5,7 @@
  * safe: on VERSION_CONFLICT the service reloads and retries, re-signing on the newest PDF, so two
  * signers signing at the same moment both end up in the file, one revision each.
  */
+import { createHash } from 'node:crypto';
 import { SignetError, isSignetError } from '../errors.js';
 import type { Actor } from '../directory/actor.js';
 import type { AuditActor, AuditEvent } from '../evidence/audit-chain.js';
@@ -158,6 +159,12 @@ export interface LinkDelivery {
   delivered: boolean;
 }
 
+/** Something a caller may do with a contract now (see {@link ContractService.actionsFor}). */
+export type ContractAction = 'send' | 'remind' | 'sign' | 'stamp' | 'reject' | 'revoke' | 'invalidate' | 'extend' | 'finish' | 'download' | 'evidence';
+
+/** Every {@link ContractAction}, in the order buttons show them. */
+export const CONTRACT_ACTIONS: readonly ContractAction[] = ['send', 'remind', 'sign', 'stamp', 'reject', 'revoke', 'invalidate', 'extend', 'finish', 'download', 'evidence'];
+
 /** The outcome of a change that may invite signers. */
 export interface ContractResult {
   contract: ContractRecord;
@@ -290,8 +297,10 @@ export class ContractService {
    * What the actor may do with the contract. Another tenant's contract (or one the actor is no party
    * to) is NOT_FOUND; a contract of the actor's own enterprise it has no rights on is FORBIDDEN.
    * `sign` lets every member of an organization signer try, so that a missing grant is SEAL_NOT_GRANTED.
+   * `view` (details, history, preview, download, evidence) also lets a signing link that was used
+   * to sign or reject in; `act` and `sign` need a link that is still unused.
    */
-  private async access(actor: Actor, c: ContractRecord, purpose: 'view' | 'sign' = 'view'): Promise<Access> {
+  private async access(actor: Actor, c: ContractRecord, purpose: 'view' | 'act' | 'sign' = 'act'): Promise<Access> {
     const sent = c.state !== 'draft';
     switch (actor.kind) {
       case 'system':
@@ -311,7 +320,7 @@ export class ContractService {
         const link = actor.contractId === c.id ? await this.col.links.get(actor.linkId) : undefined;
         const signer = c.signers.find((s) => s.id === actor.signerId);
         if (!link || link.contractId !== c.id || link.signerId !== actor.signerId || !signer) throw notFound('Contract 合同', c.id);
-        this.checkLink(link);
+        this.checkLink(link, { allowUsed: purpose === 'view' });
         return { manage: false, signers: [signer], link };
       }
       case 'member': {
@@ -336,13 +345,20 @@ export class ContractService {
     }
   }
 
-  /** Throws LINK_USED, LINK_REVOKED or LINK_EXPIRED when a link can no longer be used. */
-  checkLink(link: SigningLinkRecord): void {
-    if (link.usedAt) throw new SignetError('LINK_USED', '此签署链接已使用，请登录查看合同或联系发起方。This signing link was already used; sign in to see the contract, or ask the sender for a new link.');
-    if (link.revokedAt) throw new SignetError('LINK_REVOKED', '此签署链接已失效，请使用最新的链接或联系发起方。This signing link was revoked; use the newest link, or ask the sender.');
-    if (Date.parse(link.expiresAt) <= this.deps.clock.now().getTime()) {
-      throw new SignetError('LINK_EXPIRED', '此签署链接已过期，请联系发起方重新发送。This signing link has expired; ask the sender to send the contract again.');
+  /**
+   * Throws LINK_USED, LINK_EXPIRED or LINK_REVOKED when a link can no longer be used. A link revoked
+   * because its time ran out (the expiry job) counts as expired. With `allowUsed`, a link that was
+   * used to sign or reject still passes until it expires: its holder may still see the contract's
+   * status and download the completed PDF.
+   */
+  checkLink(link: SigningLinkRecord, opts: { allowUsed?: boolean } = {}): void {
+    if (link.usedAt && !opts.allowUsed) throw new SignetError('LINK_USED', '此签署链接已使用，请登录查看合同或联系发起方。This signing link was already used; sign in to see the contract, or ask the sender for a new link.');
+    const expiresAt = Date.parse(link.expiresAt);
+    const expired = expiresAt <= this.deps.clock.now().getTime();
+    if (link.revokedAt && !(expired && Date.parse(link.revokedAt) >= expiresAt)) {
+      throw new SignetError('LINK_REVOKED', '此签署链接已失效，请使用最新的链接或联系发起方。This signing link was revoked; use the newest link, or ask the sender.');
     }
+    if (expired) throw new SignetError('LINK_EXPIRED', '此签署链接已过期，请联系发起方重新发送。This signing link has expired; ask the sender to send the contract again.');
   }
 
   /** Saves `step` over `prev` (one atomic batch with the audit events), then publishes the domain events. */
@@ -524,7 +540,8 @@ export class ContractService {
     const templates: TemplateRecord[] = [];
     for (const id of bundle ? bundle.templateIds : [input.templateId!]) templates.push(await this.deps.templates.get(actor, id));
     const withPdfs = [];
-    for (const t of templates) withPdfs.push({ template: t.definition, basePdf: await this.deps.blobs.get(t.basePdf) });
+    // fillBundle matches templates by id: a bundle lists record ids, so each definition goes in under its record's id.
+    for (const t of templates) withPdfs.push({ template: bundle && typeof t.definition === 'object' && t.definition !== null ? { ...(t.definition as object), id: t.id } : t.definition, basePdf: await this.deps.blobs.get(t.basePdf) });
     const vars = input.vars ?? {};
     const opts = { font: this.deps.font };
     const filled = bundle && this.deps.filler.fillBundle
@@ -591,6 +608,8 @@ export class ContractService {
       const s = this.signerOf(input.signers[i], i, order);
       s.fields = docs.flatMap((d) => d.positions.filter((p) => p.signer === i).map((p) => p.field));
       s.fields.push(...(await this.fieldsOf(input.signers[i], i, docs, readers)));
+      // Word markers are for uploaded files; a template's fields already say where each role signs.
+      if (!template) s.fields.push(...(await this.tagFields(input.signers[i], input.signers, docs, s.fields)));
       for (const f of s.fields) {
         const r = readers[Number(f.doc.slice(1)) - 1];
         if (f.page < 1 || f.page > r.pageCount()) throw new SignetError('PDF_PAGE_OUT_OF_RANGE', `Signer ${i + 1}: page ${f.page} does not exist; the document has ${r.pageCount()} page(s).`);
@@ -643,9 +662,17 @@ export class ContractService {
       actor: by,
       data: { title, bizNo: input.bizNo, documents: documents.map((d) => ({ id: d.id, name: d.name, sha256: d.original, pages: d.pages })), signers: signers.length, template },
     }];
+    // Sent at once: the send, its links and its events go into the same atomic write as the create.
+    let step: Step = { next: contract, events };
+    if (input.send) {
+      const first = signersInTurn({ ...contract, state: 'signing' }).map((s) => s.id);
+      const { ops, deliveries } = await this.issueLinks(contract, first, now);
+      const sent = this.apply(contract, [{ type: 'send', by, invite: first }], now);
+      step = { next: sent.next, events: [...events, ...sent.events], extra: ops, deliveries };
+    }
     let stored: ContractRecord;
     try {
-      stored = await this.commit(undefined, { next: contract, events }, now);
+      stored = await this.commit(undefined, step, now);
     } catch (e) {
       if (isSignetError(e, 'DUPLICATE') && e.details?.unique === 'bizNo') {
         const winner = await this.existing(tenant, appId, input.bizNo);
@@ -653,9 +680,7 @@ export class ContractService {
       }
       throw e;
     }
-    if (!input.send) return { contract: stored, created: true, links: [] };
-    const sent = await this.send(actor, stored.id, ctx);
-    return { ...sent, created: true };
+    return { contract: stored, created: true, links: await this.deliver(stored, step.deliveries ?? []) };
   }
 
   private validDate(d: unknown, name: string): string {
@@ -693,6 +718,42 @@ export class ContractService {
       willingness: normalisePolicy(input),
       fields: [],
     };
+  }
+
+  /**
+   * The fields a signer with a `role` gets from the Word add-in's markers: every `signet:sign:<role>`
+   * (a signature, 150 × 60 pt) and `signet:seal:<role>` (a seal, 113 × 113 pt, 40 mm) found in the
+   * text of each document where the signer has no other field (given ones, or a template's), placed
+   * at the marker like an anchor field. A place where another signer's longer role matches
+   * (`partyA` inside `signet:sign:partyAB`) is skipped. Signers without a role pay no text search.
+   */
+  private async tagFields(input: SignerInput, all: SignerInput[], docs: { pdf: Uint8Array }[], given: SignatureField[]): Promise<SignatureField[]> {
+    const role = input?.role;
+    if (!role || !this.deps.anchors) return [];
+    const placed = new Set(given.map((f) => f.doc));
+    const longer = [...new Set(all.map((x) => x?.role).filter((r): r is string => !!r && r !== role && r.startsWith(role)))];
+    const out: SignatureField[] = [];
+    const key = (f: { doc: string; page: number; rect?: Rect }) => `${f.doc}|${f.page}|${Math.round(f.rect?.x ?? -1)}|${Math.round(f.rect?.y ?? -1)}`;
+    const taken = new Set(given.map(key));
+    for (const [i, d] of docs.entries()) {
+      const doc = `d${i + 1}`;
+      if (placed.has(doc)) continue;
+      for (const tag of ['sign', 'seal'] as const) {
+        const text = `signet:${tag}:${role}`;
+        const size = tag === 'seal' ? { width: 113, height: 113 } : { width: 150, height: 60 };
+        const hits = await this.deps.anchors.locate(d.pdf, { text, occurrence: 'all', ...size });
+        if (hits.length === 0) continue;
+        const shadowed = new Set<string>();
+        for (const r of longer) for (const h of await this.deps.anchors.locate(d.pdf, { text: `signet:${tag}:${r}`, occurrence: 'all', ...size })) shadowed.add(key({ doc, ...h }));
+        for (const h of hits) {
+          const f: SignatureField = { doc, page: h.page, rect: h.rect, kind: tag === 'seal' ? 'seal' : 'signature' };
+          if (shadowed.has(key(f)) || taken.has(key(f))) continue;
+          taken.add(key(f));
+          out.push(f);
+        }
+      }
+    }
+    return out;
   }
 
   private async fieldsOf(input: SignerInput, i: number, docs: { pdf: Uint8Array }[], readers: PdfReader[]): Promise<SignatureField[]> {
@@ -762,7 +823,7 @@ export class ContractService {
   private async viewAs(actor: Actor, contractId: string, what: ViewKind, doc: string | undefined, ctx: RequestContext): Promise<{ contract: ContractRecord }> {
     const now = this.deps.clock.now();
     return this.mutate(contractId, async (c) => {
-      const access = await this.access(actor, c);
+      const access = await this.access(actor, c, 'view');
       const by = auditActorOf(actor, ctx);
       const commands: ContractCommand[] = [];
       const unread = access.signers.find((s) => s.state === 'unread' && c.state === 'signing' && signersInTurn(c).some((t) => t.id === s.id));
@@ -781,7 +842,7 @@ export class ContractService {
   /** The current PDF of one document (default the first), for the parties, at any stage. Audited. */
   async preview(actor: Actor, contractId: string, docId?: string, ctx: RequestContext = {}): Promise<DocumentBytes> {
     const c0 = await this.load(contractId);
-    await this.access(actor, c0);
+    await this.access(actor, c0, 'view');
     const document = this.pickDocument(c0, docId);
     const { contract } = await this.viewAs(actor, contractId, 'preview', document.id, ctx);
     const d = this.pickDocument(contract, document.id);
@@ -791,7 +852,7 @@ export class ContractService {
   /** The completed PDF of one document (default the first), for the parties only. NOT_COMPLETED before completion. Audited. */
   async download(actor: Actor, contractId: string, docId?: string, ctx: RequestContext = {}): Promise<DocumentBytes> {
     const c0 = await this.load(contractId);
-    await this.access(actor, c0);
+    await this.access(actor, c0, 'view');
     const document = this.pickDocument(c0, docId);
     const { contract } = await this.viewAs(actor, contractId, 'download', document.id, ctx);
     const d = this.pickDocument(contract, document.id);
@@ -801,7 +862,7 @@ export class ContractService {
   /** The contract's audit events in chain order, for its parties. */
   async history(actor: Actor, contractId: string): Promise<AuditEvent[]> {
     const c = await this.load(contractId);
-    await this.access(actor, c);
+    await this.access(actor, c, 'view');
     return this.auditOf(c.id);
   }
 
@@ -812,13 +873,105 @@ export class ContractService {
   /** The evidence data for the evidence page and package (any state but draft), for the parties. Audited. */
   async evidence(actor: Actor, contractId: string, ctx: RequestContext = {}): Promise<ContractEvidenceData> {
     const c0 = await this.load(contractId);
-    await this.access(actor, c0);
+    await this.access(actor, c0, 'view');
     if (c0.state === 'draft') requireState(c0, 'view', ['signing', 'completed', 'rejected', 'revoked', 'expired', 'invalidated'], 'A draft has no evidence yet.');
     const { contract } = await this.viewAs(actor, contractId, 'evidence', undefined, ctx);
     return evidenceDataOf(contract, await this.auditOf(contract.id), this.deps.platform ?? 'Signet 签约平台');
   }
 
+  /**
+   * The contract, when `actor` may see it (NOT_FOUND for another tenant or a non-party, FORBIDDEN
+   * inside the own tenant), read without an audit event: for checks made before a view or an
+   * action, never to show the contract (use {@link view}, which is audited).
+   */
+  async visible(actor: Actor, contractId: string): Promise<ContractRecord> {
+    const c = await this.load(contractId);
+    await this.access(actor, c, 'view');
+    return c;
+  }
+
+  /**
+   * What `actor` may do with `contract` now, as buttons show it: the sender side's send, remind,
+   * revoke, extend and finish; a signer's sign (or an app's silent stamp) and reject when it is their
+   * turn; invalidate, download and the evidence package once completed. Empty for someone who may
+   * not see it.
+   * Reads only; nothing is audited.
+   */
+  async actionsFor(actor: Actor, contract: ContractRecord): Promise<ContractAction[]> {
+    let access: Access;
+    try {
+      access = await this.access(actor, contract, 'view');
+    } catch {
+      return [];
+    }
+    const c = contract;
+    const out: ContractAction[] = [];
+    const add = (a: ContractAction, when: boolean) => {
+      if (when && !out.includes(a)) out.push(a);
+    };
+    const now = this.deps.clock.now().getTime();
+    const live = c.state === 'signing' && (!c.deadline || Date.parse(c.deadline) > now) && !access.link?.usedAt;
+    const turn = new Set(signersInTurn(c).map((s) => s.id));
+    const open = c.state === 'draft' || c.state === 'signing';
+    add('send', access.manage && c.state === 'draft');
+    add('remind', access.manage && c.state === 'signing');
+    for (const s of access.signers) {
+      if (!live || !turn.has(s.id)) continue;
+      if (actor.kind === 'app') {
+        add('stamp', s.kind === 'organization');
+        continue;
+      }
+      let canSign = true;
+      try {
+        this.operatorOf(actor, s);
+      } catch {
+        canSign = false;
+      }
+      add('sign', canSign);
+      add('reject', actor.kind !== 'system');
+    }
+    add('revoke', access.manage && open);
+    add('extend', access.manage && open);
+    add('finish', access.manage && c.state === 'signing' && !c.autoFinish && allSigned(c));
+    add('invalidate', !access.link && (access.manage || access.signers.length > 0) && c.state === 'completed' && c.kind === 'contract' && !c.invalidation);
+    add('download', c.state === 'completed' || c.state === 'invalidated');
+    add('evidence', !access.link && (c.state === 'completed' || c.state === 'invalidated'));
+    return out;
+  }
+
+  /**
+   * The signer `actor` would sign as now, and the user whose willingness check (意愿认证) counts for
+   * it: the person, or the member operating an organization's seal. For starting a willingness
+   * check before {@link sign}; throws what sign would throw for state, turn, rights and (for a
+   * member operating a seal) a missing grant (SEAL_NOT_GRANTED). Not audited.
+   */
+  async signerFor(actor: Actor, contractId: string, signerId?: string): Promise<{ contract: ContractRecord; signer: ContractSigner; userId: string }> {
+    const c = await this.load(contractId);
+    const access = await this.access(actor, c, 'sign');
+    const signer = this.pickSigner(access, c, signerId);
+    requireState(c, 'sign', ['signing']);
+    requireTurn(c, signer, this.deps.clock.now());
+    const userId = this.operatorOf(actor, signer);
+    if (signer.kind === 'organization' && actor.kind === 'member' && !(await this.canOperate(actor, signer))) {
+      throw new SignetError('SEAL_NOT_GRANTED', `你没有此签署方可用印章的使用授权，请联系印章管理员。You hold no grant for a seal signer ${signer.id} may use; ask a seal admin of your enterprise for one.`);
+    }
+    return { contract: c, signer, userId };
+  }
+
   // ---------------------------------------------------------------- signing
+
+  /** The user who signs for `signer` when `actor` signs: the person, or the member operating the seal. */
+  private operatorOf(actor: Actor, signer: ContractSigner): string {
+    if (signer.kind === 'person') return signer.userId!;
+    if (actor.kind === 'member') {
+      if (signer.operator && signer.operator !== actor.userId) {
+        throw forbidden('此签署方已指定其他经办人。', `Signer ${signer.id} is operated by a designated member; only that member can sign for it.`);
+      }
+      return actor.userId;
+    }
+    if (actor.kind === 'link' && signer.operator) return signer.operator;
+    throw invalid('企业签署须由经办成员操作或静默签署。', `Organization signer ${signer.id} signs through a member holding a seal grant, or silently under a standing authorization.`);
+  }
 
   private pickSigner(access: Access, c: ContractRecord, signerId: string | undefined): ContractSigner {
     if (signerId) {
@@ -885,9 +1038,12 @@ export class ContractService {
   /**
    * Signs every field of `signer` in every document, one incremental revision per signature; at B-LT
    * and above the validation data goes in once per document, after its last signature (ETSI EN 319
-   * 142-1 §5.4). Returns the new documents (stored as blobs).
+   * 142-1 §5.4). Returns the new documents, stored as blobs, or only hashed and kept in `held` when
+   * the caller extends them at once (see {@link finishDocuments}).
    */
-  private async signDocuments(c: ContractRecord, signer: ContractSigner, keySigner: KeySigner, appearance: AppearanceProvider, reason: string): Promise<{ id: string; current: string; signatures: number }[]> {
+  private async signDocuments(
+    c: ContractRecord, signer: ContractSigner, keySigner: KeySigner, appearance: AppearanceProvider, reason: string, held?: Map<string, Uint8Array>,
+  ): Promise<{ id: string; current: string; signatures: number }[]> {
     const level = c.level ?? this.defaultLevel;
     const rank = LEVEL_RANK[level];
     const out: { id: string; current: string; signatures: number }[] = [];
@@ -914,7 +1070,10 @@ export class ContractService {
         count++;
       }
       if (rank >= 2) pdf = await addValidationData(pdf, { provider: this.deps.validationData!, now: this.deps.clock.now() });
-      out.push({ id: d.id, current: await this.deps.blobs.put(pdf), signatures: count });
+      // A revision that the closing document time-stamp extends in the same step is kept in memory:
+      // the stored final file holds it as its prefix, so it is neither written nor read back.
+      if (held) held.set(d.id, pdf);
+      out.push({ id: d.id, current: held ? createHash('sha256').update(pdf).digest('hex') : await this.deps.blobs.put(pdf), signatures: count });
     }
     return out;
   }
@@ -923,12 +1082,12 @@ export class ContractService {
    * Seals the documents at completion: a document time-stamp over each whole file (B-LTA, ETSI EN
    * 319 142-1 §5.5) when signatures are B-LT or above; otherwise the files stay as they are.
    */
-  private async finishDocuments(c: ContractRecord): Promise<{ id: string; current: string }[]> {
+  private async finishDocuments(c: ContractRecord, held?: Map<string, Uint8Array>): Promise<{ id: string; current: string }[]> {
     const rank = LEVEL_RANK[c.level ?? this.defaultLevel];
     if (rank < 2 || !this.deps.timestamper) return [];
     const out: { id: string; current: string }[] = [];
     for (const d of c.documents) {
-      const pdf = await addDocumentTimestamp(await this.deps.blobs.get(d.current), { timestamper: this.deps.timestamper, clock: this.deps.clock });
+      const pdf = await addDocumentTimestamp(held?.get(d.id) ?? await this.deps.blobs.get(d.current), { timestamper: this.deps.timestamper, clock: this.deps.clock });
       out.push({ id: d.id, current: await this.deps.blobs.put(pdf) });
     }
     return out;
@@ -938,7 +1097,7 @@ export class ContractService {
   private async signingStep(
     c: ContractRecord,
     signer: ContractSigner,
-    make: (c: ContractRecord) => Promise<{ signature: SignatureRecord; documents: { id: string; current: string; signatures: number }[]; ledger?: SealLedgerEntry; authority?: LedgerAuthority }>,
+    make: (c: ContractRecord, held?: Map<string, Uint8Array>) => Promise<{ signature: SignatureRecord; documents: { id: string; current: string; signatures: number }[]; ledger?: SealLedgerEntry; authority?: LedgerAuthority }>,
     by: AuditActor,
     link: SigningLinkRecord | undefined,
     now: Date,
@@ -946,7 +1105,11 @@ export class ContractService {
     requireState(c, 'sign', ['signing']);
     const current = c.signers.find((s) => s.id === signer.id)!;
     requireTurn(c, current, now);
-    const made = await make(c);
+    // The last signature of an auto-finishing contract is followed at once by the document
+    // time-stamp: its revision stays in memory instead of a blob written and read back.
+    const completes = c.autoFinish && c.signers.every((s) => s.id === signer.id || s.state === 'signed');
+    const held = completes && LEVEL_RANK[c.level ?? this.defaultLevel] >= 2 && this.deps.timestamper ? new Map<string, Uint8Array>() : undefined;
+    const made = await make(c, held);
     const commands: ContractCommand[] = [{ type: 'sign', by, signerId: signer.id, signature: made.signature, documents: made.documents, authority: made.authority }];
     let { next, events } = this.apply(c, commands, now);
     const extra: WriteOp[] = [];
@@ -954,11 +1117,12 @@ export class ContractService {
     if (link) extra.push(writeOp.update(this.col.links, { ...link, usedAt: now.toISOString() }, link.version));
     let deliveries: Omit<LinkDelivery, 'delivered'>[] = [];
     if (allSigned(next) && next.autoFinish) {
-      const r = this.apply(next, [{ type: 'complete', by, manual: false, documents: await this.finishDocuments(next) }], now);
+      const r = this.apply(next, [{ type: 'complete', by, manual: false, documents: await this.finishDocuments(next, held) }], now);
       next = r.next;
       events = [...events, ...r.events];
       extra.push(...(await this.revokeLinks(c, now, link?.id)));
     } else {
+      for (const pdf of held?.values() ?? []) await this.deps.blobs.put(pdf);
       const inv = await this.invitations(c, next, by, now);
       const r = this.apply(next, inv.commands, now);
       next = r.next;
@@ -983,15 +1147,7 @@ export class ContractService {
     requireState(c0, 'sign', ['signing']);
     requireTurn(c0, signer, now0);
 
-    let operator: string;
-    if (signer.kind === 'person') operator = signer.userId!;
-    else if (actor.kind === 'member') {
-      if (signer.operator && signer.operator !== actor.userId) {
-        throw forbidden('此签署方已指定其他经办人。', `Signer ${signer.id} is operated by a designated member; only that member can sign for it.`);
-      }
-      operator = actor.userId;
-    } else if (actor.kind === 'link' && signer.operator) operator = signer.operator;
-    else throw invalid('企业签署须由经办成员操作或静默签署。', `Organization signer ${signer.id} signs through a member holding a seal grant, or silently under a standing authorization.`);
+    const operator = this.operatorOf(actor, signer);
 
     let seal: SealRecord | undefined;
     let grantId: string | undefined;
@@ -1028,8 +1184,8 @@ export class ContractService {
 
     const result = await this.mutate(contractId, async (c) => {
       const now = this.deps.clock.now();
-      return this.signingStep(c, signer, async (cur) => {
-        const documents = await this.signDocuments(cur, signer, keySigner, appearance, reason);
+      return this.signingStep(c, signer, async (cur, held) => {
+        const documents = await this.signDocuments(cur, signer, keySigner, appearance, reason, held);
         const ledger = seal ? this.ledgerEntry(cur, seal, { kind: 'user', id: operator }, { kind: 'grant', grantId: grantId! }, documents, now) : undefined;
         const signature: SignatureRecord = {
           at: now.toISOString(),
@@ -1083,8 +1239,8 @@ export class ContractService {
 
     return this.mutate(contractId, async (c) => {
       const now = this.deps.clock.now();
-      return this.signingStep(c, signer, async (cur) => {
-        const documents = await this.signDocuments(cur, signer, keySigner, appearance, `自动盖章 Auto-stamped: ${seal.name}`);
+      return this.signingStep(c, signer, async (cur, held) => {
+        const documents = await this.signDocuments(cur, signer, keySigner, appearance, `自动盖章 Auto-stamped: ${seal.name}`, held);
         const ledger = this.ledgerEntry(cur, seal, operator, authority, documents, now);
         const signature: SignatureRecord = {
           at: now.toISOString(),

@@ -4,7 +4,7 @@
  * module. Both are pure functions of their inputs; fonts are handed in as bytes.
  */
 import { SignatureAppearance, type AppearanceProvider } from '../pdf/appearance.js';
-import { drawingGraphic, generateSeal, defaultSealFor, handwriting as handwritingDrawing, sealImage, type SealSpec } from '../seal/index.js';
+import { drawingGraphic, generateSeal, defaultSealFor, handwriting as handwritingDrawing, sealImage, type Drawing, type SealSpec } from '../seal/index.js';
 import { findText } from '../position/find-text.js';
 import { placeAtAnchor } from '../position/place-at-anchor.js';
 import type { AnchorLocator, AnchorSpec } from './anchor-locator.js';
@@ -18,17 +18,30 @@ import type { AppearanceFactory, AppearanceRequest } from './appearance-factory.
  */
 export function sealAppearanceFactory(opts: { font: Uint8Array; latinFont?: Uint8Array }): AppearanceFactory {
   const style = { font: opts.font, latinFont: opts.latinFont };
+  // A seal's drawing depends only on its spec (or the signer's kind and name): it is drawn once and
+  // reused, and so is its compressed XObject (drawingGraphic caches it per drawing).
+  const drawings = new Map<string, Drawing>();
+  const drawn = (key: string, draw: () => Drawing): Drawing => {
+    let d = drawings.get(key);
+    if (!d) {
+      d = draw();
+      if (drawings.size >= 512) drawings.delete(drawings.keys().next().value!);
+      drawings.set(key, d);
+    }
+    return d;
+  };
   return (req: AppearanceRequest): AppearanceProvider => {
     const { seal, handwriting, signer } = req;
     if (seal?.image) return new SignatureAppearance({ graphic: sealImage(seal.image, { removeWhiteBackground: true }), text: false, font: opts.font });
     if (seal?.record.spec) {
-      const spec = { ...seal.record.spec, ...style } as unknown as SealSpec;
-      return new SignatureAppearance({ graphic: drawingGraphic(generateSeal(spec)), text: false, font: opts.font });
+      const spec = seal.record.spec;
+      const d = drawn(`spec:${JSON.stringify(spec)}`, () => generateSeal({ ...spec, ...style } as unknown as SealSpec));
+      return new SignatureAppearance({ graphic: drawingGraphic(d), text: false, font: opts.font });
     }
     if (handwriting?.strokes?.length) return new SignatureAppearance({ graphic: drawingGraphic(handwritingDrawing(handwriting.strokes)), font: opts.font });
     if (handwriting?.image) return new SignatureAppearance({ graphic: sealImage(handwriting.image, { removeWhiteBackground: true }), font: opts.font });
-    const graphic = drawingGraphic(defaultSealFor({ kind: signer.kind, name: signer.name }, style));
-    return new SignatureAppearance({ graphic, text: signer.kind === 'person' ? 'auto' : false, font: opts.font });
+    const d = drawn(`default:${signer.kind}:${signer.name}`, () => defaultSealFor({ kind: signer.kind, name: signer.name }, style));
+    return new SignatureAppearance({ graphic: drawingGraphic(d), text: signer.kind === 'person' ? 'auto' : false, font: opts.font });
   };
 }
 

@@ -8,7 +8,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { SignetError, type Actor } from '@signet/core';
 import { HmacAuthenticator, type PendingAppAuth } from './hmac-authenticator.js';
 import type { PersonDirectory } from './person-directory.js';
-import { CSRF_HEADER, type SessionManager, type SessionRecord } from './session-manager.js';
+import { CSRF_HEADER, sessionIdFromAuthorization, type SessionManager, type SessionRecord } from './session-manager.js';
 import { LINK_TOKEN_PATTERN, extractLinkToken, hashLinkToken, type SigningLinkResolver } from './signing-link.js';
 
 /**
@@ -22,7 +22,7 @@ export type AuthInfo =
   | { via: 'public' }
   | { via: 'app' }
   | { via: 'link'; tokenHash: string }
-  | { via: 'session'; sessionId: string; session: SessionRecord };
+  | { via: 'session'; sessionId: string; session: SessionRecord; carrier: 'cookie' | 'header' };
 
 /** What phase 1 found: the actor already, or an integrator request waiting for its body. */
 export type AuthStart =
@@ -41,7 +41,7 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 const HOW: Record<Exclude<AuthKind, 'public'>, string> = {
   app: 'an integrator signature (X-Signet-App-Id, X-Signet-Timestamp, X-Signet-Nonce, X-Signet-Signature)',
-  session: 'a console session (log in with POST /api/v1/auth/login/password or /api/v1/auth/login/otp)',
+  session: 'a session (log in with POST /api/v1/auth/login/password or /api/v1/auth/login/otp; then the cookie, or Authorization: Session <sessionToken>)',
   link: 'a signing link (Authorization: Link <token>)',
 };
 
@@ -56,7 +56,9 @@ export class RequestAuthenticator {
 
   /**
    * Phase 1. Picks the first credential present that the route accepts, in the order integrator
-   * signature, signing link, session cookie, and checks what can be checked without the body.
+   * signature, signing link, session token (`Authorization: Session`), session cookie, and checks
+   * what can be checked without the body. A cookie session must carry its CSRF token on unsafe
+   * methods; a session token needs none (see `session-manager.ts`).
    * Credentials of a kind the route does not accept are ignored. With none accepted present, a
    * `public` route proceeds without an actor; any other route is refused with AUTH_REQUIRED.
    */
@@ -76,16 +78,17 @@ export class RequestAuthenticator {
       }
     }
     if (ok('session')) {
-      const sessionId = this.deps.sessions.sessionIdFrom(req.headers.cookie);
+      const fromHeader = sessionIdFromAuthorization(req.headers.authorization);
+      const sessionId = fromHeader ?? this.deps.sessions.sessionIdFrom(req.headers.cookie);
       if (sessionId !== undefined) {
         const session = await this.deps.sessions.resolve(sessionId);
         if (!session) throw new SignetError('AUTH_REQUIRED', '会话已过期或已退出，请重新登录。Your session has expired or ended: log in again.');
         const actor = await this.deps.directory.actorFor(session.userId, session.enterpriseId);
         if (!actor) throw new SignetError('AUTH_REQUIRED', '账号或成员身份已失效，请重新登录。Your account or membership is no longer valid: log in again.');
-        if (UNSAFE.has(req.method.toUpperCase()) && !this.deps.sessions.checkCsrf(sessionId, req.headers[CSRF_HEADER])) {
+        if (fromHeader === undefined && UNSAFE.has(req.method.toUpperCase()) && !this.deps.sessions.checkCsrf(sessionId, req.headers[CSRF_HEADER])) {
           throw new SignetError('CSRF_TOKEN_INVALID', '缺少或错误的 CSRF 令牌。Send the csrfToken from login (or GET /api/v1/auth/session) in the X-CSRF-Token header.');
         }
-        return { state: 'done', actor, info: { via: 'session', sessionId, session } };
+        return { state: 'done', actor, info: { via: 'session', sessionId, session, carrier: fromHeader === undefined ? 'cookie' : 'header' } };
       }
     }
     if (ok('public')) return { state: 'done', actor: undefined, info: { via: 'public' } };

@@ -10,6 +10,13 @@
  *   and cookie-authenticated POST, PUT, PATCH and DELETE requests must echo it in `X-CSRF-Token`.
  *   Another site can make the browser send the cookie, but cannot read the token (no CORS is
  *   granted), nor derive it from the stored hash.
+ * - **The session token** is the same session id, handed to a client that asks for it at login and
+ *   sent back as `Authorization: Session <id>`: the Word add-in in Word on the web runs in a
+ *   third-party iframe, where a `SameSite=Lax` cookie is never sent. It expires and ends with the
+ *   session. It needs no CSRF token: another site can make the browser send a cookie, but never an
+ *   `Authorization` header (a form cannot set one, and a cross-origin fetch that does needs a CORS
+ *   preflight, which is never granted), and browsers attach stored credentials only for the
+ *   Basic and Digest schemes.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock, Collection, RecordStore, StoredRecord } from '@signet/core';
@@ -43,6 +50,19 @@ export interface SessionManagerOptions {
 
 /** The CSRF request header (lower case, as node reports it). */
 export const CSRF_HEADER = 'x-csrf-token';
+
+/** The `Authorization` scheme that carries a session token: `Authorization: Session <id>`. */
+export const SESSION_AUTH_SCHEME = 'Session';
+
+/**
+ * The session id in an `Authorization: Session <id>` header, if the header uses that scheme. A
+ * malformed id is returned as sent, for {@link SessionManager.resolve} to refuse.
+ */
+export function sessionIdFromAuthorization(header: string | string[] | undefined): string | undefined {
+  if (typeof header !== 'string') return undefined;
+  const m = /^Session\s+(\S+)\s*$/i.exec(header);
+  return m ? m[1] : undefined;
+}
 
 const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 

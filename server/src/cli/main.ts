@@ -10,8 +10,12 @@ import { cmdSign } from './cmd-sign.js';
 import { cmdSeal } from './cmd-seal.js';
 import { cmdVerify } from './cmd-verify.js';
 import { cmdStart } from './cmd-start.js';
+import { cmdMigrate } from './cmd-migrate.js';
 import { cmdTemplate } from './cmd-template.js';
 import { cmdEvidence } from './cmd-evidence.js';
+import { cmdHr } from './cmd-hr.js';
+import { cmdOa } from './cmd-oa.js';
+import { cmdApp } from './cmd-app.js';
 
 /** Usage text. */
 export const USAGE = `signet — open-source e-signature (PAdES) toolkit
@@ -43,7 +47,24 @@ export const USAGE = `signet — open-source e-signature (PAdES) toolkit
   signet evidence pack --signed S.pdf [--original O.pdf] --audit EVENTS.json --info EVIDENCE.json
               -o PACKAGE.zip [--platform NAME --platform-uscc CODE]
                                                     build and sign an evidence package (demos, tests)
-  signet start [--port 8080] [--host 127.0.0.1]     the server (what \`npm start\` runs)
+  signet app create (--enterprise ID | --demo) --name NAME [--json]
+                                                    create an integrator app; prints its appId and secret once
+  signet app list [--enterprise ID | --demo] [--json]
+  signet start [--port 8080] [--host 127.0.0.1] [--workers N]
+                                                    the server (what \`npm start\` runs); --workers N runs N
+                                                    processes on one port (needs DATABASE_URL)
+  signet migrate --from lowdb --to URL [--force] [--json]
+                                                    copy the embedded store (records, blobs, pending jobs) into
+                                                    PostgreSQL and verify counts and hashes; safe to rerun
+  signet hr import FILE --mapping M.json [--period P] [--enterprise ID] [--concurrency N] [--problems OUT.csv] [--json]
+              [--server URL --app-id ID]           launch a bundle for every good row of an employee CSV/JSON, exactly
+                                                    once per employee × bundle × period; exit 3 when some rows failed
+  signet hr status [BATCH] [--all] | signet hr export (--batch B | FILE --mapping M.json) [-o OUT.csv]
+  signet hr sync | signet hr remind | signet hr demo [--rows N] [--out DIR]
+  signet oa provision [--signet-url URL] [--approval-code CODE] [--approver OPEN_ID]...
+                                                    create or update the 用印申请 approval in Lark/Feishu
+  signet oa serve --data DIR --signet-url URL [--port 8090]
+                                                    run the OA connector as its own process
 
 Every command takes --data DIR (default ./data or SIGNET_DATA).
 `;
@@ -65,10 +86,18 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdVerify(rest);
       case 'start':
         return await cmdStart(rest);
+      case 'migrate':
+        return await cmdMigrate(rest);
       case 'template':
         return await cmdTemplate(rest);
       case 'evidence':
         return await cmdEvidence(rest);
+      case 'hr':
+        return await cmdHr(rest);
+      case 'oa':
+        return await cmdOa(rest, process.env);
+      case 'app':
+        return await cmdApp(rest);
       case undefined:
       case 'help':
       case '--help':

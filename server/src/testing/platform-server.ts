@@ -55,7 +55,7 @@ export async function startPlatformServer(opts: PlatformServerOptions = {}): Pro
   const dataDir = mkdtempSync(join(tmpdir(), 'signet-platform-'));
   const installation = openInstallation({ dataDir: join(dataDir, 'data'), create: true, baseUrl: 'http://127.0.0.1:1' });
   let baseUrl = 'http://127.0.0.1:1';
-  const platform = await openPlatform({ installation, baseUrl: () => baseUrl, font: cjkFontBytes(), scrypt: TEST_SCRYPT_PARAMS, level: opts.level });
+  const platform = await openPlatform({ installation, baseUrl: () => baseUrl, font: cjkFontBytes(), scrypt: TEST_SCRYPT_PARAMS, level: opts.level, allowPrivateWebhooks: true });
   const demo = opts.demo === false ? undefined : await seedDemo({ directory: platform.directory, realName: platform.realName, passwords: platform.passwords });
   await platform.start();
   const logs: string[] = [];

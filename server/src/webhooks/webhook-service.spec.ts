@@ -61,7 +61,7 @@ describe('webhooks/WebhookService', function () {
     store = new InMemoryRecordStore();
     queue = new RecordStoreJobQueue({ store, pollMs: 5 });
     const cipher = new Sm4FieldCipher(MasterKey.load('/nonexistent', randomBytes(32).toString('base64')));
-    webhooks = new WebhookService({ store, queue, cipher, backoffMs: 20, maxBackoffMs: 200, timeoutMs: opts.timeoutMs ?? 2000, maxAttempts: opts.maxAttempts ?? 6 });
+    webhooks = new WebhookService({ store, queue, cipher, allowPrivateNetworks: true, backoffMs: 20, maxBackoffMs: 200, timeoutMs: opts.timeoutMs ?? 2000, maxAttempts: opts.maxAttempts ?? 6 });
     await queue.start();
   };
   afterEach(async () => {

@@ -3,6 +3,7 @@
  * events to them as background jobs, signed (see `webhook-signature.ts`), retried with exponential
  * backoff on a non-2xx answer, an error or a timeout, with every attempt kept on the delivery.
  */
+import { privateDestination } from './public-destination.js';
 import { createHash, randomBytes } from 'node:crypto';
 import {
   SignetError, canonicalJson, isSignetError, randomIdGenerator, systemClock,
@@ -99,6 +100,11 @@ export interface WebhookServiceOptions {
   random?: () => number;
   /** The HTTP client (default: the global fetch). */
   fetch?: typeof fetch;
+  /**
+   * Allow destinations on loopback, private and link-local networks (default false: such
+   * deliveries fail without a request, so that a tenant cannot probe the server's network).
+   */
+  allowPrivateNetworks?: boolean;
   log?: Logger;
 }
 
@@ -328,7 +334,10 @@ export class WebhookService {
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const t0 = performance.now();
     let attempt: WebhookAttempt;
-    try {
+    const inward = this.opts.allowPrivateNetworks ? undefined : await privateDestination(sub.url);
+    if (inward) {
+      attempt = { attempt: ctx.attempt, at: at.toISOString(), outcome: 'error', durationMs: 0, error: `Refused: ${inward} (set SIGNET_WEBHOOK_ALLOW_PRIVATE=1 to allow private networks)` };
+    } else try {
       const res = await this.fetch(sub.url, { method: 'POST', headers, body: d.body, redirect: 'manual', signal: AbortSignal.any([timeout, ctx.signal]) });
       await res.body?.cancel().catch(() => undefined);
       const ok = res.status >= 200 && res.status < 300;

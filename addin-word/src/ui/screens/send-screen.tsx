@@ -1,6 +1,12 @@
-/** Send: signers (name, mobile, role, order), a deadline and policies, then export and send. */
+/**
+ * Send: signers (persons by name and mobile; organizations by enterprise, with an optional seal),
+ * each with the role of their markers and an order, a deadline and policies; then export the PDF
+ * and send.
+ */
 import { useEffect, useState } from 'preact/hooks';
-import { WILLINGNESS_METHODS, type SendPolicies, type SignerDraft, type SigningLevel, type WillingnessMethod } from '../../api/signet-api.js';
+import {
+  WILLINGNESS_METHODS, type SealView, type SendPolicies, type SessionInfo, type SignerDraft, type SigningLevel, type WillingnessMethod,
+} from '../../api/signet-api.js';
 import type { AppDeps } from '../../app/app-deps.js';
 import { readOutline, type DocumentOutline } from '../../app/document-outline.js';
 import { DEFAULT_POLICIES, sendForSignature, type FormProblem, type SendOutcome } from '../../app/send-for-signature.js';
@@ -22,9 +28,11 @@ function emptySigner(role: string, order: number): SignerDraft {
 }
 
 /** The Send screen. */
-export function SendScreen(props: { deps: AppDeps; onSent?(o: SendOutcome): void }) {
+export function SendScreen(props: { deps: AppDeps; session: SessionInfo; onSent?(o: SendOutcome): void }) {
   const t = useT();
-  const { deps } = props;
+  const { deps, session } = props;
+  const mine = session.enterprise;
+  const [seals, setSeals] = useState<SealView[]>([]);
   const [outline, setOutline] = useState<DocumentOutline>();
   const [title, setTitle] = useState('');
   const [signers, setSigners] = useState<SignerDraft[]>([]);
@@ -33,7 +41,9 @@ export function SendScreen(props: { deps: AppDeps; onSent?(o: SendOutcome): void
   const [sent, setSent] = useState<SendOutcome>();
 
   const load = useAction(async () => {
-    const [out, docTitle] = await Promise.all([readOutline(deps.gateway), deps.gateway.documentTitle()]);
+    // Seals are only for choosing one of my enterprise's; a person account without one has none.
+    const [out, docTitle, sealList] = await Promise.all([readOutline(deps.gateway), deps.gateway.documentTitle(), mine ? deps.api.listSeals().catch(() => []) : []]);
+    setSeals(sealList);
     setOutline(out);
     setTitle((cur) => cur || docTitle);
     setSigners((cur) => (cur.length ? cur : (out.roles.length ? out.roles : ['partyA']).map((r, i) => emptySigner(r, i + 1))));
@@ -52,6 +62,11 @@ export function SendScreen(props: { deps: AppDeps; onSent?(o: SendOutcome): void
     return p ? t(p.key, p.params) : undefined;
   };
   const update = (i: number, patch: Partial<SignerDraft>) => setSigners(signers.map((s, j) => (j === i ? { ...s, ...patch } : s)));
+  const setKind = (i: number, kind: SignerDraft['kind']) => setSigners(signers.map((s, j) => {
+    if (j !== i) return s;
+    const base: SignerDraft = { kind, name: s.name, mobile: s.mobile, role: s.role, order: s.order };
+    return kind === 'person' ? base : { ...base, ...(mine ? { enterpriseId: mine.id, name: s.name || mine.name } : { enterpriseId: '' }) };
+  }));
   const toggleMethod = (m: WillingnessMethod, on: boolean) => setPolicies({
     ...policies, willingness: on ? WILLINGNESS_METHODS.filter((x) => x === m || policies.willingness.includes(x)) : policies.willingness.filter((x) => x !== m),
   });
@@ -74,7 +89,7 @@ export function SendScreen(props: { deps: AppDeps; onSent?(o: SendOutcome): void
             <fieldset key={i} class="signer">
               <legend>{t('send.signer', { n: i + 1 })}</legend>
               <Field id={id('kind')} label={t('send.kind')}>
-                <select id={id('kind')} value={s.kind} onChange={(e) => update(i, { kind: e.currentTarget.value as SignerDraft['kind'] })}>
+                <select id={id('kind')} value={s.kind} onChange={(e) => setKind(i, e.currentTarget.value as SignerDraft['kind'])}>
                   <option value="person">{t('send.person')}</option>
                   <option value="organization">{t('send.organization')}</option>
                 </select>
@@ -83,8 +98,32 @@ export function SendScreen(props: { deps: AppDeps; onSent?(o: SendOutcome): void
                 <input id={id('name')} required maxLength={100} autocomplete="name" value={s.name} aria-invalid={err('name') ? 'true' : undefined}
                   aria-describedby={describedBy(id('name'), { error: err('name') })} onInput={(e) => update(i, { name: e.currentTarget.value })} />
               </Field>
-              <Field id={id('mobile')} label={t('send.mobile')} error={err('mobile')}>
-                <input id={id('mobile')} type="tel" required inputMode="numeric" maxLength={11} autocomplete="tel" value={s.mobile}
+              {s.kind === 'organization' && (
+                <>
+                  <Field id={id('enterprise')} label={t('send.enterprise')}>
+                    <select id={id('enterprise')} value={mine && s.enterpriseId === mine.id ? 'mine' : 'other'}
+                      onChange={(e) => update(i, e.currentTarget.value === 'mine' && mine ? { enterpriseId: mine.id, name: s.name || mine.name } : { enterpriseId: '', seal: undefined })}>
+                      {mine && <option value="mine">{t('send.myEnterprise', { name: mine.name })}</option>}
+                      <option value="other">{t('send.otherEnterprise')}</option>
+                    </select>
+                  </Field>
+                  {mine && s.enterpriseId === mine.id ? (
+                    <Field id={id('seal')} label={t('send.seal')}>
+                      <select id={id('seal')} value={s.seal ?? ''} onChange={(e) => update(i, { seal: e.currentTarget.value || undefined })}>
+                        <option value="">{t('send.anySeal')}</option>
+                        {seals.map((x) => <option key={x.id} value={x.id}>{x.name}</option>)}
+                      </select>
+                    </Field>
+                  ) : (
+                    <Field id={id('enterprise-id')} label={t('send.enterpriseId')} hint={t('send.enterpriseIdHint')} error={err('enterprise')}>
+                      <input id={id('enterprise-id')} required maxLength={128} value={s.enterpriseId ?? ''} aria-invalid={err('enterprise') ? 'true' : undefined}
+                        aria-describedby={describedBy(id('enterprise-id'), { hint: true, error: err('enterprise') })} onInput={(e) => update(i, { enterpriseId: e.currentTarget.value })} />
+                    </Field>
+                  )}
+                </>
+              )}
+              <Field id={id('mobile')} label={t(s.kind === 'person' ? 'send.mobile' : 'send.operatorMobile')} error={err('mobile')}>
+                <input id={id('mobile')} type="tel" required={s.kind === 'person'} inputMode="numeric" maxLength={11} autocomplete="tel" value={s.mobile}
                   aria-invalid={err('mobile') ? 'true' : undefined} aria-describedby={describedBy(id('mobile'), { error: err('mobile') })}
                   onInput={(e) => update(i, { mobile: e.currentTarget.value })} />
               </Field>
@@ -147,12 +186,7 @@ export function SendScreen(props: { deps: AppDeps; onSent?(o: SendOutcome): void
 
       <Button type="submit" kind="primary" busy={send.busy}>{t('send.button')}</Button>
       <ErrorNotice error={send.error} />
-      {sent && (
-        <Status>
-          {t('send.sent', { id: sent.contract.id })}
-          {sent.fallbackReason && <span class="warning"> {t('send.docxNotice', { reason: sent.fallbackReason })}</span>}
-        </Status>
-      )}
+      {sent && <Status>{t('send.sent', { id: sent.contract.id })}</Status>}
     </form>
   );
 }

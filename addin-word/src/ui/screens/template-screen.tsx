@@ -1,4 +1,4 @@
-/** Save as template: publish the document (PDF, variables, anchors) as an enterprise template. */
+/** Save as template: publish the document (its PDF, with a signature or seal field at each marker) as an enterprise template. */
 import { useEffect, useState } from 'preact/hooks';
 import type { AppDeps } from '../../app/app-deps.js';
 import { readOutline, type DocumentOutline } from '../../app/document-outline.js';
@@ -10,7 +10,6 @@ import { useT } from '../ui-context.js';
 export function TemplateScreen(props: { deps: AppDeps }) {
   const t = useT();
   const [name, setName] = useState('');
-  const [description, setDescription] = useState('');
   const [outline, setOutline] = useState<DocumentOutline>();
   const [saved, setSaved] = useState('');
   const load = useAction(async () => {
@@ -20,7 +19,7 @@ export function TemplateScreen(props: { deps: AppDeps }) {
   });
   const save = useAction(async () => {
     setSaved('');
-    const tpl = await saveAsTemplate(props.deps, { name, description });
+    const tpl = await saveAsTemplate(props.deps, { name });
     setSaved(t('template.saved', { name: tpl.name }));
   });
   useEffect(() => { void load.run(); }, []);
@@ -31,10 +30,8 @@ export function TemplateScreen(props: { deps: AppDeps }) {
       <Field id="tpl-name" label={t('template.name')}>
         <input id="tpl-name" required maxLength={200} value={name} onInput={(e) => setName(e.currentTarget.value)} />
       </Field>
-      <Field id="tpl-desc" label={t('template.description')}>
-        <textarea id="tpl-desc" rows={3} maxLength={1000} value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
-      </Field>
-      {outline && <p class="hint">{t('template.summary', { vars: outline.variables.length, markers: outline.markers.length })}</p>}
+      {outline && <p class="hint">{t('template.summary', { markers: outline.markers.filter((m) => m.kind !== 'date').length })}</p>}
+      {outline && outline.variables.length > 0 && <p class="hint">{t('template.variablesNote', { vars: outline.variables.map((v) => v.name).join('、') })}</p>}
       <Button type="submit" kind="primary" busy={save.busy}>{t('template.button')}</Button>
       {saved && <Status>{saved}</Status>}
       <ErrorNotice error={save.error} />

@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ContractView } from '../../api/signet-api.js';
 import type { AppDeps } from '../../app/app-deps.js';
-import { downloadEvidencePackage, downloadSignedPdf, remindSigner, remindable, trackContracts, type Tracked } from '../../app/track-contracts.js';
+import { downloadEvidencePackage, downloadSignedPdfs, remindSigner, remindable, trackContracts, type Tracked } from '../../app/track-contracts.js';
 import { Button, ErrorNotice, Section, Status, useAction } from '../components.js';
 import { saveDownload } from '../download.js';
 import { useT, useUi } from '../ui-context.js';
@@ -34,8 +34,8 @@ function ContractCard(props: { contract: ContractView; deps: AppDeps; onStatus(s
       </ul>
       {c.state === 'completed' && (
         <div class="row">
-          <Button onClick={() => void props.act.run(async () => saveDownload(await downloadSignedPdf(props.deps, c)))}>{t('track.downloadPdf')}</Button>
-          <Button onClick={() => void props.act.run(async () => saveDownload(await downloadEvidencePackage(props.deps, c)))}>{t('track.downloadEvidence')}</Button>
+          <Button label={t('track.downloadPdfOf', { title: c.title })} onClick={() => void props.act.run(async () => { for (const d of await downloadSignedPdfs(props.deps, c)) saveDownload(d); })}>{t('track.downloadPdf')}</Button>
+          <Button label={t('track.downloadEvidenceOf', { title: c.title })} onClick={() => void props.act.run(async () => saveDownload(await downloadEvidencePackage(props.deps, c)))}>{t('track.downloadEvidence')}</Button>
         </div>
       )}
     </li>

@@ -40,6 +40,7 @@ export function VerifyScreen(props: { api: SignetApi }) {
                   <strong class="grow">{s.signer?.commonName ?? s.signer?.subject ?? s.fieldName}</strong>
                   <span class={`badge ${s.indication === 'TOTAL_PASSED' ? 'badge-completed' : 'badge-rejected'}`}>{s.indication}</span>
                 </div>
+                {s.type === 'doc-timestamp' && <p class="hint">{t('verify.docTimestamp')}</p>}
                 <dl class="facts">
                   {s.signer?.organization && <><dt>{t('verify.signer')}</dt><dd>{s.signer.organization}</dd></>}
                   {s.claimedTime && <><dt>{t('verify.time')}</dt><dd>{new Date(s.claimedTime).toLocaleString(lang)}</dd></>}
@@ -47,6 +48,7 @@ export function VerifyScreen(props: { api: SignetApi }) {
                   <dt>{t('verify.ltv')}</dt><dd>{yes(s.ltv)}</dd>
                   <dt>{t('verify.level')}</dt><dd>{s.padesLevel}</dd>
                   {s.page !== null && <><dt>{t('verify.page')}</dt><dd>{s.page}</dd></>}
+                  {s.revision !== undefined && <><dt>{t('verify.revision')}</dt><dd>{t('verify.revisionOf', { n: s.revision, count: report.revisionCount })}</dd></>}
                 </dl>
                 {s.problems.length > 0 && <><p>{t('verify.problems')}</p><ul>{s.problems.map((p, i) => <li key={i}>{p}</li>)}</ul></>}
               </li>

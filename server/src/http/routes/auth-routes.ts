@@ -18,6 +18,8 @@ export interface SessionView {
   /** Send it as X-CSRF-Token on POST, PUT, PATCH and DELETE. */
   csrfToken: string;
   expiresAt: string;
+  /** Only from a login that asked for it (`sessionToken: true`): send it as `Authorization: Session <token>`. */
+  sessionToken?: string;
 }
 
 const str = (description: string, max = 256): JsonSchema => ({ type: 'string', minLength: 1, maxLength: max, description });
@@ -42,12 +44,17 @@ const SESSION: JsonSchema = {
     actor: schemaRef('Actor'),
     csrfToken: { type: 'string', description: 'Send it as X-CSRF-Token on POST, PUT, PATCH and DELETE made with the session cookie' },
     expiresAt: { type: 'string', format: 'date-time' },
+    sessionToken: {
+      type: 'string',
+      description: '会话令牌（仅当登录请求 sessionToken: true 时返回一次）The session token, returned once and only to a login that asked for it: send it as Authorization: Session <token> where cookies are not sent (the Word add-in in Word on the web). It expires and ends with the session, and needs no X-CSRF-Token.',
+    },
   },
 };
 
 const SET_COOKIE = { 'Set-Cookie': { description: 'The session cookie (HttpOnly; SameSite=Lax; Path=/; Secure over https)', schema: { type: 'string' } } };
 const MOBILE = str('手机号 Mainland mobile number, 11 digits', 32);
 const ENTERPRISE = str('以哪个企业身份登录 The enterprise to act for (default: the directory\'s choice)', 128);
+const WANT_TOKEN: JsonSchema = { type: 'boolean', description: '同时返回会话令牌 Also return the session token in the body (for clients whose requests carry no cookie, such as the Word add-in in Word on the web)' };
 
 /** The services the auth routes use. */
 export interface AuthRouteDeps {
@@ -70,10 +77,11 @@ export function authRoutes(s: AuthRouteDeps): RouteModule {
     if (enterpriseId) throw new SignetError('NOT_FOUND', `您不是该企业的成员。You are not a member of enterprise ${enterpriseId}: log in without enterpriseId, or ask its admin for an invitation.`);
     throw new SignetError('LOGIN_FAILED', '登录失败。Login failed: the account is no longer available.');
   };
-  const open = async (userId: string, enterpriseId: string | undefined) => {
+  const open = async (userId: string, enterpriseId: string | undefined, withToken: boolean | undefined) => {
     const actor = await actorOrRefuse(userId, enterpriseId);
     const created = await s.sessions.create(userId, enterpriseId);
-    return reply.json(view(created.sessionId, created.record, actor), { headers: { 'Set-Cookie': s.sessions.cookie(created) } });
+    const body = { ...view(created.sessionId, created.record, actor), ...(withToken ? { sessionToken: created.sessionId } : {}) };
+    return reply.json(body, { headers: { 'Set-Cookie': s.sessions.cookie(created) } });
   };
   const sessionOf = (auth: { via: string; sessionId?: string; session?: SessionRecord }) => {
     if (auth.via !== 'session' || !auth.sessionId || !auth.session) throw new SignetError('AUTH_REQUIRED', '请先登录。Log in first.');
@@ -85,17 +93,17 @@ export function authRoutes(s: AuthRouteDeps): RouteModule {
     schemas: { Actor: ACTOR, Session: SESSION },
     tags: [{ name: 'auth', description: '登录与会话 Login, sessions and who is calling' }],
     routes: [
-      defineRoute<{ body: { mobile: string; password: string; enterpriseId?: string } }>({
+      defineRoute<{ body: { mobile: string; password: string; enterpriseId?: string; sessionToken?: boolean } }>({
         operationId: 'loginWithPassword',
         method: 'post',
         path: '/api/v1/auth/login/password',
         summary: '密码登录 Log in with mobile number and password',
         tags: ['auth'],
         auth: ['public'],
-        body: { kind: 'json', maxBytes: 4096, schema: { type: 'object', additionalProperties: false, required: ['mobile', 'password'], properties: { mobile: MOBILE, password: { ...str('登录密码 Login password'), format: 'password' }, enterpriseId: ENTERPRISE } } },
+        body: { kind: 'json', maxBytes: 4096, schema: { type: 'object', additionalProperties: false, required: ['mobile', 'password'], properties: { mobile: MOBILE, password: { ...str('登录密码 Login password'), format: 'password' }, enterpriseId: ENTERPRISE, sessionToken: WANT_TOKEN } } },
         responses: loginResponses,
         errors: ['LOGIN_FAILED', 'PASSWORD_LOCKED', 'RATE_LIMITED', 'NOT_FOUND'],
-        handler: async ({ body }) => open((await s.directory.loginWithPassword(body.mobile, body.password)).userId, body.enterpriseId),
+        handler: async ({ body }) => open((await s.directory.loginWithPassword(body.mobile, body.password)).userId, body.enterpriseId, body.sessionToken),
       }),
       defineRoute<{ body: { mobile: string }; result: { expiresAt: string } }>({
         operationId: 'sendLoginOtp',
@@ -109,17 +117,17 @@ export function authRoutes(s: AuthRouteDeps): RouteModule {
         errors: ['RATE_LIMITED', 'MESSAGE_SEND_FAILED'],
         handler: async ({ body }) => reply.json({ expiresAt: (await s.directory.sendLoginOtp(body.mobile)).expiresAt.toISOString() }, { status: 202 }),
       }),
-      defineRoute<{ body: { mobile: string; code: string; enterpriseId?: string } }>({
+      defineRoute<{ body: { mobile: string; code: string; enterpriseId?: string; sessionToken?: boolean } }>({
         operationId: 'loginWithOtp',
         method: 'post',
         path: '/api/v1/auth/login/otp',
         summary: '验证码登录 Log in with mobile number and SMS code',
         tags: ['auth'],
         auth: ['public'],
-        body: { kind: 'json', maxBytes: 4096, schema: { type: 'object', additionalProperties: false, required: ['mobile', 'code'], properties: { mobile: MOBILE, code: { type: 'string', pattern: '^[0-9]{4,8}$', description: '短信验证码 The code from the SMS' }, enterpriseId: ENTERPRISE } } },
+        body: { kind: 'json', maxBytes: 4096, schema: { type: 'object', additionalProperties: false, required: ['mobile', 'code'], properties: { mobile: MOBILE, code: { type: 'string', pattern: '^[0-9]{4,8}$', description: '短信验证码 The code from the SMS' }, enterpriseId: ENTERPRISE, sessionToken: WANT_TOKEN } } },
         responses: loginResponses,
         errors: ['OTP_INVALID', 'OTP_EXPIRED', 'OTP_LOCKED', 'LOGIN_FAILED', 'RATE_LIMITED', 'NOT_FOUND'],
-        handler: async ({ body }) => open((await s.directory.loginWithOtp(body.mobile, body.code)).userId, body.enterpriseId),
+        handler: async ({ body }) => open((await s.directory.loginWithOtp(body.mobile, body.code)).userId, body.enterpriseId, body.sessionToken),
       }),
       defineRoute<{ result: SessionView }>({
         operationId: 'getSession',
