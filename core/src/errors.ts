@@ -29,6 +29,8 @@ export const ERROR_CODES = {
   PDF_RECT_OFF_PAGE: 'The rectangle is outside the page',
   /** A field name is already used in the document. Pick another field name. */
   PDF_FIELD_EXISTS: 'A field with this name already exists',
+  /** A field the contract expects is not in the document any more. The document was changed outside Signet; start a new contract. */
+  PDF_FIELD_MISSING: 'A field the contract expects is not in the document',
 
   // --- positioning and templates (position/, template/) ---
   /** Anchor or keyword text was not found in the PDF's text layer. Check the text (white-space is ignored), or give a page and a rectangle. */

@@ -37,12 +37,14 @@ export const WEB_STYLES: Readonly<Record<string, readonly string[]>> = {
   shared: ['shared/base.css', 'shared/components.css', 'shared/pdf-viewer.css', 'shared/signature-pad.css'],
   sign: ['sign/sign.css'],
   verify: ['verify/verify.css'],
+  console: ['console/console.css'],
 };
 
 /** The pages the build emits. */
 export const WEB_PAGES: readonly WebPage[] = [
   { name: 'sign', entry: 'sign/sign-main.tsx', styles: ['shared', 'sign'] },
   { name: 'verify', entry: 'verify/verify-main.tsx', styles: ['shared', 'verify'] },
+  { name: 'console', entry: 'console/console-main.tsx', styles: ['shared', 'console'] },
 ];
 
 /** pdf.js's data files the viewer fetches by name (CJK CMaps, the standard 14 fonts, image decoders). */

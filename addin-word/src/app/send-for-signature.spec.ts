@@ -4,6 +4,7 @@ import { FAKE_ACCOUNT } from '../api/fake-signet-api.js';
 import { draftedAgreement, twoSigners } from '../testing/app-fixture.js';
 import { readContractIds } from './contract-ids.js';
 import { readOutline } from './document-outline.js';
+import { DOCX_MEDIA_TYPE, exportDocxFallback, isDocxOnly } from './export-pdf.js';
 import { DEFAULT_POLICIES, checkSendRequest, sendForSignature, type FormProblem } from './send-for-signature.js';
 
 const future = () => new Date(Date.now() + 86400_000).toISOString();
@@ -39,6 +40,21 @@ describe('sendForSignature', () => {
     assert.equal(f.gateway.exportCount, 0);
     assert.equal(f.api.files.size, 0);
     assert.equal(f.api.contracts.size, 0);
+  });
+
+  it('offers the DOCX fallback after that refusal: the document exported as DOCX to save, saying why, with nothing uploaded', async () => {
+    const f = await draftedAgreement({ pdfExport: false });
+    const refusal = await sendForSignature(f, { title: 'T', signers: twoSigners(), policies: DEFAULT_POLICIES }).then(() => undefined, (e: unknown) => e);
+    assert.ok(isDocxOnly(refusal));
+    const file = await exportDocxFallback(f.gateway);
+    assert.equal(file.format, 'docx');
+    assert.equal(file.mediaType, DOCX_MEDIA_TYPE);
+    assert.equal(file.fileName, `${await f.gateway.documentTitle()}.docx`);
+    assert.equal(Buffer.from(file.bytes.subarray(0, 2)).toString(), 'PK', 'a DOCX is a zip');
+    assert.match(file.fallbackReason ?? '', /cannot export PDF/);
+    assert.equal(f.gateway.exportCount, 1);
+    assert.equal(f.api.files.size, 0);
+    assert.equal(isDocxOnly(new Error('other')), false);
   });
 
   it('refuses a form with errors before exporting or uploading anything, naming each problem', async () => {

@@ -56,7 +56,7 @@ export class FakeOfficeGateway implements OfficeGateway {
   private paragraphs: FakeParagraph[];
   private selection: Selection;
   private seq = 100;
-  private readonly opts: FakeOfficeGatewayOptions;
+  private opts: FakeOfficeGatewayOptions;
 
   constructor(init: FakeDocumentInit, opts: FakeOfficeGatewayOptions = {}) {
     this.title = init.title;
@@ -67,6 +67,11 @@ export class FakeOfficeGateway implements OfficeGateway {
     const end = paragraphText(this.paragraphs[last]).length;
     this.selection = { para: last, start: end, end };
     this.opts = opts;
+  }
+
+  /** Acts as a Word with (true) or without (false) PDF export from now on. */
+  setPdfExport(on: boolean): void {
+    this.opts = { ...this.opts, pdfExport: on };
   }
 
   /** Acts as the user selecting the `occurrence`-th appearance of `text`. Throws when it is absent. */

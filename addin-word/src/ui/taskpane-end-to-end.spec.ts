@@ -7,11 +7,15 @@
  *
  * The demo admin logs in through the dialog; then the cookies are cleared, so that everything
  * after the login goes by the session token alone, as in Word on the web (where the task pane is a
- * third-party iframe that never gets the cookie). They send a two-party contract (party B: the
+ * third-party iframe that never gets the cookie), and a reload restores the session from the
+ * stored token. They insert a clause from the enterprise's library (seeded over the API), make a
+ * variable and fill it, mark where each party signs, and send a two-party contract (party B: the
  * demo enterprise with its 合同专用章 under the admin's grant, first; party A: a person, second),
  * sign party B's part from the task pane with the SMS code from the dev log, remind party A, who
  * signs through their signing link; then download the completed PDF from Track and verify it on
- * the Verify screen. Screenshots go to `test-artifacts/addin/real-server/`.
+ * the Verify screen; the document is also published as a template, the evidence package is
+ * downloaded, and logging out ends the session on the server. Screenshots go to
+ * `test-artifacts/addin/real-server/`.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,6 +29,12 @@ import { invitationCount, outsiderMobile, signThroughLink, startAddinPlatform, t
 import { DIALOG_MESSAGE_TYPE } from '../testing/popup-dialog.js';
 
 const ARTIFACTS = join(repoRoot, 'test-artifacts', 'addin', 'real-server');
+
+/** The clause the enterprise's library holds (Latin text: the fake's PDF renderer has a standard font only). */
+const CLAUSE = { title: '保密条款 Confidentiality', category: '通用 General', html: '<p>Confidentiality. Each party keeps the other party\'s business information <b>confidential</b> for three years.</p>' };
+
+/** The name the document is published under as a template. */
+const TEMPLATE_NAME = 'Service Agreement template';
 
 /** Office.js as the task pane and its dialog see it in Word on the web; the dialog's messageParent reaches the opener. */
 const OFFICE_STUB = `window.Office = {
@@ -53,6 +63,9 @@ describe('the task pane against the real Signet server, in Chromium (fake Word o
     tmp = tempDir('signet-addin-e2e-');
     const [platform, , fakes] = await Promise.all([startAddinPlatform(), buildAddinOnce(), buildBrowserFakes(join(tmp.dir, 'fakes'), 'real-server-fakes')]);
     p = platform;
+    const admin = await p.srv.demoAdmin();
+    const added = await admin.fetch('/api/v1/clauses', { json: CLAUSE });
+    assert.equal(added.status, 201, await added.text());
     rmSync(ARTIFACTS, { recursive: true, force: true });
     mkdirSync(ARTIFACTS, { recursive: true });
     browser = await launchChromium({ officeJs: OFFICE_STUB, initScript: fakes });
@@ -83,6 +96,35 @@ describe('the task pane against the real Signet server, in Chromium (fake Word o
     await browser.ctx.clearCookies();
     assert.deepEqual(await browser.ctx.cookies(p.srv.baseUrl), []);
     await screenshot('connected');
+  });
+
+  it('remembers the session: a reload restores it from the stored token, with no dialog and no cookie', async () => {
+    const open = browser.ctx.pages().length;
+    await page.reload();
+    await page.getByText('已登录：王演示').waitFor();
+    assert.equal(browser.ctx.pages().length, open, 'no login dialog opened');
+    assert.deepEqual(await browser.ctx.cookies(p.srv.baseUrl), []);
+  });
+
+  it('inserts a clause from the enterprise\'s library at the cursor, makes a variable of selected text and fills it from the form', async () => {
+    await page.getByRole('heading', { name: '条款库', exact: true }).waitFor();
+    await inPage((h) => h.gateway.placeCursorAfter('Party A pays a monthly fee of 10000 CNY.'));
+    await page.getByRole('button', { name: `在光标处插入条款“${CLAUSE.title}”` }).click();
+    await page.getByText(`已插入条款“${CLAUSE.title}”`).waitFor();
+    const withClause = await inPage((h) => h.gateway.text());
+    assert.match(withClause, /10000 CNY\.\s*Confidentiality\. Each party keeps the other party's business information confidential for three years\./);
+    await inPage((h) => h.gateway.select('Acme Trading Ltd'));
+    await page.getByLabel('变量名').fill('partyAName');
+    await page.getByRole('button', { name: '设为变量', exact: true }).click();
+    await page.getByText('已创建变量 partyAName').waitFor();
+    await tab('填写');
+    await page.getByLabel('partyAName').fill('Acme Holdings Ltd');
+    await page.getByRole('button', { name: '全部填入文档' }).click();
+    await page.getByText('已填写 1 处').waitFor();
+    assert.match(await inPage((h) => h.gateway.text()), /made between Acme Holdings Ltd \(Party A\)/);
+    assert.deepEqual(await inPage((h) => h.gateway.listControls().then((cs) => cs.map((c) => c.tagText))), ['signet:var:partyAName']);
+    await screenshot('variables-filled');
+    await tab('起草');
   });
 
   it('marks where each party signs', async () => {
@@ -121,6 +163,23 @@ describe('the task pane against the real Signet server, in Chromium (fake Word o
     contractId = /合同编号 (\S+)/.exec(sent!)![1];
     assert.equal(await inPage((h) => h.gateway.properties.get('SignetContractIds')), contractId);
     await screenshot('sent');
+  });
+
+  it('publishes the document as an enterprise template with a field at each marker, which the library then lists', async () => {
+    await tab('存为模板');
+    await page.getByText('将发布 2 个签字或盖章位置。').waitFor();
+    await page.getByLabel('模板名称').fill(TEMPLATE_NAME);
+    await page.getByRole('button', { name: '发布模板' }).click();
+    await page.getByText(`模板“${TEMPLATE_NAME}”已发布`).waitFor();
+    const admin = await p.srv.demoAdmin();
+    const list = await admin.fetch('/api/v1/templates');
+    assert.equal(list.status, 200);
+    const tpl = ((await list.json()) as { items: { name: string; roles: string[] }[] }).items.find((x) => x.name === TEMPLATE_NAME);
+    assert.ok(tpl, 'the template is in the enterprise\'s library');
+    assert.deepEqual([...tpl.roles].sort(), ['partyA', 'partyB']);
+    await screenshot('template-published');
+    await tab('起草');
+    await page.getByText(TEMPLATE_NAME, { exact: true }).waitFor();
   });
 
   it('signs party B\'s part myself with the granted seal after the SMS check, and gets the PDF signed so far', async () => {
@@ -166,6 +225,11 @@ describe('the task pane against the real Signet server, in Chromium (fake Word o
     assert.equal(download.suggestedFilename(), 'Service Agreement.pdf');
     writeFileSync(join(tmp.dir, 'completed.pdf'), readFileSync((await download.path())!));
     writeFileSync(join(ARTIFACTS, 'completed.pdf'), readFileSync((await download.path())!));
+    const [evidence] = await Promise.all([page.waitForEvent('download'), mine.getByRole('button', { name: '下载“Service Agreement”的存证包' }).click()]);
+    const zip = readFileSync((await evidence.path())!);
+    assert.equal(zip.subarray(0, 4).toString('latin1'), 'PK\x03\x04', 'a zip');
+    for (const entry of ['manifest.json', 'evidence-page.pdf']) assert.ok(zip.includes(entry), `the evidence package holds ${entry}`);
+    writeFileSync(join(ARTIFACTS, 'evidence.zip'), zip);
   });
 
   it('verifies the completed PDF on the Verify screen: one revision per signer, every signature valid', async () => {
@@ -184,6 +248,18 @@ describe('the task pane against the real Signet server, in Chromium (fake Word o
     const revisions = signers.map((x) => /第 (\d+) 版/.exec(x)?.[1]);
     assert.equal(new Set(revisions).size, 2, `each signer in a revision of their own: ${revisions.join(', ')}`);
     await screenshot('verified');
+  });
+
+  it('logs out: the server ends the session, the stored token stops working, and the task pane asks to connect again', async () => {
+    const token = await page.evaluate("localStorage.getItem('signet.sessionToken')") as string | null;
+    assert.ok(token, 'the session token is remembered');
+    const sessionWith = () => fetch(`${p.srv.baseUrl}/api/v1/auth/session`, { headers: { authorization: `Session ${token}` } });
+    assert.equal((await sessionWith()).status, 200);
+    await page.getByRole('button', { name: '退出登录' }).click();
+    await page.getByRole('heading', { name: '连接 Signet 服务器' }).waitFor();
+    assert.equal(await page.evaluate("localStorage.getItem('signet.sessionToken')"), null);
+    assert.equal((await sessionWith()).status, 401);
+    await screenshot('logged-out');
   });
 
   it('made no request off 127.0.0.1 except the stubbed Office.js, and logged no page errors', () => {

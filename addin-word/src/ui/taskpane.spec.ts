@@ -150,6 +150,23 @@ describe('the task pane in Chromium (fake Word, fake server)', function () {
     for (const s of ['signet:sign:partyA', 'signet:seal:partyB', 'Shanghai Example Tech Co', 'within 45 days']) assert.ok(text.includes(s), `the uploaded PDF contains "${s}"`);
   });
 
+  it('where Word exports only DOCX, sending uploads nothing, says why, and offers the DOCX export instead', async () => {
+    const before = await inPage((h) => ({ contracts: h.api.contracts.size, files: h.api.files.size }));
+    await inPage((h) => h.gateway.setPdfExport(false));
+    try {
+      await page.getByRole('button', { name: '导出并发送' }).click();
+      await page.getByText(/此版本的 Word 只能导出 DOCX/).waitFor();
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出 DOCX' }).click()]);
+      assert.equal(download.suggestedFilename(), 'Service Agreement.docx');
+      assert.equal(readFileSync((await download.path())!).subarray(0, 2).toString(), 'PK');
+      await page.getByText('已导出 Service Agreement.docx').waitFor();
+      assert.deepEqual(await inPage((h) => ({ contracts: h.api.contracts.size, files: h.api.files.size })), before, 'nothing reached the server');
+      await screenshot('send-docx-only');
+    } finally {
+      await inPage((h) => h.gateway.setPdfExport(true));
+    }
+  });
+
   it('signs my part myself: the contract waiting for me, my signature, the SMS code, then the PDF signed so far, saying Word cannot hold it', async () => {
     await page.getByRole('button', { name: '我来签', exact: true }).click();
     await page.getByText('Word 无法保存已签名的 PDF').first().waitFor();

@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const hooks = readTestHooks();
   let gateway: OfficeGateway;
   let officeLanguage: string | undefined;
-  const prefs = hooks ? memoryPreferences() : storagePreferences();
+  const prefs = hooks && !hooks.persistPreferences ? memoryPreferences() : storagePreferences();
   if (hooks) {
     gateway = hooks.gateway;
   } else {

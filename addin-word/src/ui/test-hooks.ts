@@ -15,6 +15,11 @@ export interface SignetTestHooks {
   api?: SignetApi;
   /** The server URL the Connect screen starts with. */
   serverUrl?: string;
+  /**
+   * Keep the preferences (server URL, session token, language) in `localStorage`, as in Word,
+   * so that a reload restores the session; default: in memory, forgotten on reload.
+   */
+  persistPreferences?: boolean;
 }
 
 /** The global the hooks live in. */

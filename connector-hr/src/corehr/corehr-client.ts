@@ -5,7 +5,8 @@
  * signed (`corehr.v1.contract.create`, idempotent by `client_token`). `domain` points the SDK at
  * `https://open.feishu.cn`, `https://open.larksuite.com`, or a fake on 127.0.0.1 in tests.
  */
-import * as lark from '@larksuiteoapi/node-sdk';
+import type * as lark from '@larksuiteoapi/node-sdk';
+import { larkSdk } from './lark-sdk.js';
 import { SignetError } from '@signet/core';
 
 /** How to reach CoreHR. */
@@ -217,14 +218,15 @@ export class CoreHrClient {
   readonly client: lark.Client;
 
   constructor(opts: CoreHrClientOptions) {
-    this.client = new lark.Client({
+    const sdk = larkSdk();
+    this.client = new sdk.Client({
       appId: opts.appId,
       appSecret: opts.appSecret,
-      appType: lark.AppType.SelfBuild,
-      domain: opts.domain ?? lark.Domain.Feishu,
+      appType: sdk.AppType.SelfBuild,
+      domain: opts.domain ?? sdk.Domain.Feishu,
       cache: new TokenCache(),
       logger: silent,
-      loggerLevel: lark.LoggerLevel.error,
+      loggerLevel: sdk.LoggerLevel.error,
     });
   }
 

@@ -6,7 +6,8 @@
  * `corehr.pre_hire.updated_v1` (a pre-hire's data changed). Nothing here launches anything: the
  * handlers do.
  */
-import * as lark from '@larksuiteoapi/node-sdk';
+import type * as lark from '@larksuiteoapi/node-sdk';
+import { larkSdk } from './lark-sdk.js';
 import { SignetError } from '@signet/core';
 
 /** The secrets that authenticate an enterprise's CoreHR events. */
@@ -47,14 +48,15 @@ export async function dispatchCoreHrCallback(
 ): Promise<CoreHrCallbackResult> {
   if (!body || typeof body !== 'object') throw invalid('The callback body must be a JSON object.');
   const data = Object.assign(Object.create({ headers }), body) as Record<string, unknown>;
+  const sdk = larkSdk();
   let challenge: ReturnType<typeof lark.generateChallenge>;
   try {
-    challenge = lark.generateChallenge(data, { encryptKey: secrets.encryptKey ?? '' });
+    challenge = sdk.generateChallenge(data, { encryptKey: secrets.encryptKey ?? '' });
   } catch {
     throw invalid('The event cannot be decrypted; check the encrypt key.');
   }
   if (challenge.isChallenge) {
-    const plain = 'encrypt' in data ? JSON.parse(new lark.AESCipher(secrets.encryptKey!).decrypt(data.encrypt as string)) as { token?: string } : data as { token?: string };
+    const plain = 'encrypt' in data ? JSON.parse(new sdk.AESCipher(secrets.encryptKey!).decrypt(data.encrypt as string)) as { token?: string } : data as { token?: string };
     if (plain.token !== secrets.verificationToken) throw invalid('The URL challenge carries another verification token.');
     return { challenge: challenge.challenge.challenge as string };
   }
@@ -64,7 +66,7 @@ export async function dispatchCoreHrCallback(
     if (d.token !== secrets.verificationToken) throw invalid('The event carries another verification token.');
     if (typeof d.event_id !== 'string' || !d.event_id) throw invalid('The event has no event_id (schema 2.0 events only).');
   };
-  const dispatcher = new lark.EventDispatcher({ encryptKey: secrets.encryptKey, verificationToken: secrets.verificationToken, logger: silent, loggerLevel: lark.LoggerLevel.error }).register({
+  const dispatcher = new sdk.EventDispatcher({ encryptKey: secrets.encryptKey, verificationToken: secrets.verificationToken, logger: silent, loggerLevel: sdk.LoggerLevel.error }).register({
     'corehr.job_data.employed_v1': async (d: Record<string, unknown>) => {
       check(d);
       called = 'corehr.job_data.employed_v1';

@@ -11,10 +11,11 @@ import {
 import { PdfReader } from '../pdf/reader.js';
 import { IncrementalWriter } from '../pdf/writer.js';
 import {
-  addSignatureField, assertRectOnPage, docMdpReference, findSignatureFields, nextSignatureFieldName,
-  readDocMdpPermission, updateCatalog, type Rect,
+  addSignatureField, assertRectOnPage, docMdpReference, fillTextFields, findSignatureFields, findTextFields,
+  nextSignatureFieldName, readDocMdpPermission, updateCatalog, type Rect,
 } from '../pdf/acroform.js';
-import { AppearanceResources, crossPageSlices, type AppearanceProvider, type CrossPageSeal } from '../pdf/appearance.js';
+import { AppearanceResources, crossPageSlices, textFieldAppearance, type AppearanceProvider, type CrossPageSeal } from '../pdf/appearance.js';
+import type { FontProgram } from '../font/font-program.js';
 
 /** What the new signature revision carries. */
 export interface PrepareOptions {
@@ -45,6 +46,11 @@ export interface PrepareOptions {
   contactInfo?: string;
   /** Bytes reserved for the CMS in /Contents. */
   contentsSize: number;
+  /**
+   * Text fields (created empty before the first signature, see `addTextFields`) that this signer
+   * fills: their values go in this signature's revision, so the signature covers them.
+   */
+  fill?: { values: { name: string; value: string }[]; font?: Uint8Array | FontProgram };
 }
 
 /** A revision with an empty /Contents, ready for its digest to be signed. */
@@ -132,6 +138,14 @@ export function prepareSignature(input: Uint8Array | PdfReader, opts: PrepareOpt
   }
   if (opts.crossPage && opts.kind !== 'signature') throw new SignetError('INVALID_ARGUMENT', 'A document time-stamp has no cross-page seal');
   const extraWidgets = opts.crossPage ? crossPageSlices(reader, opts.crossPage, resources) : undefined;
+  if (opts.fill?.values.length) {
+    const fields = findTextFields(reader);
+    fillTextFields(reader, writer, opts.fill.values.map((v) => {
+      const f = fields.get(v.name);
+      if (!f) throw new SignetError('PDF_FIELD_MISSING', `The document has no text field "${v.name}" to fill`);
+      return { ...v, appearance: textFieldAppearance({ value: v.value, width: f.rect.w, height: f.rect.h, resources, writer, font: opts.fill!.font }) };
+    }));
+  }
   addSignatureField(reader, writer, { name: fieldName, pageIndex, rect: opts.rect, appearance, signatureRef: sigRef, extraWidgets });
   resources.finish();
   if (opts.kind === 'signature' && opts.certify) updateCatalog(reader, writer, { Perms: new PdfDict({ DocMDP: sigRef }) });

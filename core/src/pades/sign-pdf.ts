@@ -16,7 +16,7 @@ import { addToDss, vriKey } from '../pdf/dss.js';
 import { buildPadesSignedData, parseSignedData } from '../cms/index.js';
 import { parseTimestampToken } from '../tsa/index.js';
 import { parseCertificate } from '../pki/index.js';
-import { embedSignature, prepareSignature } from './prepare.js';
+import { embedSignature, prepareSignature, type PrepareOptions } from './prepare.js';
 import type { PadesLevel } from './levels.js';
 import type { ValidationDataProvider } from './validation-data.js';
 
@@ -42,6 +42,8 @@ export interface SignPdfOptions {
   reason?: string;
   location?: string;
   contactInfo?: string;
+  /** Text fields this signer fills, in the signature's own revision (see `PrepareOptions.fill`). */
+  fill?: PrepareOptions['fill'];
 }
 
 const LEVEL_RANK: Record<PadesLevel, number> = { 'B-B': 0, 'B-T': 1, 'B-LT': 2, 'B-LTA': 3 };
@@ -85,6 +87,7 @@ export async function signPdf(pdf: Uint8Array, opts: SignPdfOptions): Promise<Ui
       location: opts.location,
       contactInfo: opts.contactInfo,
       contentsSize: size,
+      fill: opts.fill,
     });
     cms = await buildPadesSignedData({ signer: opts.signer, contentDigest: prepared.digest, timestamper });
     try {

@@ -354,3 +354,120 @@ function findAnnotPage(reader: PdfReader, ref: PdfRef): number {
   }
   return -1;
 }
+
+/** A text field a signer fills when they sign (a date or a text), created empty before the first signature. */
+export interface TextFieldSpec {
+  /** Field name (/T), unique in the document. */
+  name: string;
+  /** What the field asks for (/TU), shown by viewers as the tooltip. */
+  label?: string;
+  /** 0-based page index. */
+  pageIndex: number;
+  rect: Rect;
+}
+
+/**
+ * Adds empty, read-only text fields (/FT /Tx, ISO 32000-1 §12.7.4.3) as merged field/widgets.
+ * Signet writes them in an unsigned revision before any signature, so that a signer who fills one
+ * later only fills a form (/V and /AP of an existing field), which DocMDP P=2 and every validator
+ * allow, instead of creating a field after others signed. Read-only (Ff bit 1) keeps viewers from
+ * editing them; Signet sets the value in the signer's own revision.
+ */
+export function addTextFields(reader: PdfReader, writer: IncrementalWriter, specs: TextFieldSpec[]): PdfRef[] {
+  const used = listFieldNames(reader);
+  const refs: PdfRef[] = [];
+  for (const spec of specs) {
+    if (used.has(spec.name)) throw new SignetError('PDF_FIELD_EXISTS', `A field named "${spec.name}" already exists; choose another field name`);
+    used.add(spec.name);
+    const page = reader.getPage(spec.pageIndex);
+    assertRectOnPage(reader, spec.pageIndex, spec.rect);
+    const r = spec.rect;
+    const ref = writer.allocate();
+    const field = new PdfDict({
+      Type: N('Annot'),
+      Subtype: N('Widget'),
+      FT: N('Tx'),
+      T: PdfString.fromText(spec.name),
+      Ff: 1,
+      F: 4,
+      P: page.ref,
+      Rect: [r.x, r.y, r.x + r.w, r.y + r.h],
+      DA: new PdfString(new TextEncoder().encode('/Helv 0 Tf 0 g'), false),
+    });
+    if (spec.label) field.set('TU', PdfString.fromText(spec.label));
+    writer.set(ref, field);
+    appendToAnnots(reader, writer, page.ref, ref);
+    appendToAcroFormFields(reader, writer, ref);
+    refs.push(ref);
+  }
+  return refs;
+}
+
+/** A value for an existing text field, with its normal appearance. */
+export interface TextFieldValue {
+  name: string;
+  value: string;
+  appearance: PdfStream;
+}
+
+/** The text fields of the document by name: reference, dictionary and rectangle. */
+export function findTextFields(reader: PdfReader): Map<string, { ref: PdfRef; dict: PdfDict; rect: Rect }> {
+  const out = new Map<string, { ref: PdfRef; dict: PdfDict; rect: Rect }>();
+  const acro = reader.resolve(reader.catalog.get('AcroForm'));
+  const fields = acro instanceof PdfDict ? reader.resolve(acro.get('Fields')) : undefined;
+  if (!Array.isArray(fields)) return out;
+  for (const item of fields.slice(0, 10_000)) {
+    if (!(item instanceof PdfRef)) continue;
+    const f = reader.resolve(item);
+    if (!(f instanceof PdfDict) || f.getName('FT') !== 'Tx') continue;
+    const t = reader.resolve(f.get('T'));
+    const rect = reader.resolve(f.get('Rect'));
+    if (!(t instanceof PdfString) || !Array.isArray(rect) || rect.length !== 4 || !rect.every((n) => typeof n === 'number')) continue;
+    const [x1, y1, x2, y2] = rect as number[];
+    out.set(t.toText(), { ref: item, dict: f, rect: { x: Math.min(x1, x2), y: Math.min(y1, y2), w: Math.abs(x2 - x1), h: Math.abs(y2 - y1) } });
+  }
+  return out;
+}
+
+/** Fills existing text fields: a new /V and /AP of each, nothing else of the field changes. */
+export function fillTextFields(reader: PdfReader, writer: IncrementalWriter, values: TextFieldValue[]): void {
+  if (values.length === 0) return;
+  const fields = findTextFields(reader);
+  for (const v of values) {
+    const f = fields.get(v.name);
+    if (!f) throw new SignetError('PDF_FIELD_MISSING', `The document has no text field "${v.name}"`);
+    const next = f.dict.clone();
+    next.set('V', PdfString.fromText(v.value));
+    next.set('AP', new PdfDict({ N: writeAppearance(writer, v.appearance) }));
+    writer.set(f.ref, next);
+  }
+}
+
+function appendToAcroFormFields(reader: PdfReader, writer: IncrementalWriter, fieldRef: PdfRef): void {
+  // Like appendToAcroForm, without SigFlags: text fields alone do not make a document signed.
+  const catalog = writer.get(reader.catalogRef) instanceof PdfDict ? (writer.get(reader.catalogRef) as PdfDict) : reader.catalog;
+  const acroObj = catalog.get('AcroForm');
+  const pending = acroObj instanceof PdfRef ? writer.get(acroObj) : undefined;
+  const acro = pending instanceof PdfDict ? pending : reader.resolve(acroObj);
+  const form = acro instanceof PdfDict ? acro.clone() : new PdfDict();
+  const fields = form.get('Fields');
+  if (fields instanceof PdfRef) {
+    const mine = writer.get(fields);
+    const arr = mine !== undefined ? mine : reader.resolve(fields);
+    writer.set(fields, Array.isArray(arr) ? [...arr, fieldRef] : [fieldRef]);
+  } else {
+    form.set('Fields', Array.isArray(fields) ? [...fields, fieldRef] : [fieldRef]);
+  }
+  if (!form.has('DA')) form.set('DA', new PdfString(new TextEncoder().encode('/Helv 0 Tf 0 g'), false));
+  // The default resources name /Helv, which /DA uses (ISO 32000-1 §12.7.3.3).
+  if (!form.has('DR')) form.set('DR', new PdfDict({ Font: new PdfDict({ Helv: new PdfDict({ Type: N('Font'), Subtype: N('Type1'), BaseFont: N('Helvetica'), Encoding: N('WinAnsiEncoding') }) }) }));
+  if (acroObj instanceof PdfRef) {
+    writer.set(acroObj, form);
+  } else {
+    const ref = writer.allocate();
+    writer.set(ref, form);
+    const cat = catalog.clone();
+    cat.set('AcroForm', ref);
+    writer.set(reader.catalogRef, cat);
+  }
+}

@@ -349,3 +349,25 @@ function displayFrame(reader: PdfReader, pageIndex: number): DisplayFrame {
     matrix: r === 0 ? undefined : [c, sn, -sn, c, 0, 0],
   };
 }
+
+/**
+ * The normal appearance of a filled text field: the value on one line, left-aligned and vertically
+ * centred, as large as the field allows (4–12 pt), in an embedded subset of `font` when given
+ * (STSong-Light otherwise). Text wider than the field at 4 pt is clipped by the /BBox.
+ */
+export function textFieldAppearance(opts: { value: string; width: number; height: number; resources: AppearanceResources; writer: IncrementalWriter; font?: Uint8Array | FontProgram }): PdfStream {
+  const { value, width: w, height: h } = opts;
+  const subset = opts.font ? opts.resources.font(opts.font) : undefined;
+  const resources = new PdfDict();
+  if (subset) resources.set('Font', new PdfDict({ F1: subset.ref }));
+  else {
+    const fontRef = opts.writer.allocate();
+    opts.writer.set(fontRef, stSongLight());
+    resources.set('Font', new PdfDict({ F1: fontRef }));
+  }
+  const em = Math.max(0.5, subset ? subset.widthOf(value, 1) : emWidth(value));
+  const size = Math.max(4, Math.min(12, h * 0.7, (w - 4) / em));
+  const y = (h - size * 0.8) / 2;
+  const ops = `/Tx BMC q 0 0 ${fmt(w)} ${fmt(h)} re W n BT /F1 ${fmt(size)} Tf 0.1 0.1 0.1 rg 1 0 0 1 2 ${fmt(y)} Tm ${subset ? subset.encode(value) : ucs2Hex(value)} Tj ET Q EMC\n`;
+  return formXObject([0, 0, w, h], resources, ops);
+}

@@ -18,9 +18,10 @@ import type { MessageSender } from '../ports/message-sender.js';
 import { writeOp, type WriteOp } from '../ports/record-store.js';
 import type { SignerKeyKind, SignerKeyStore } from '../ports/signer-key-store.js';
 import type { Timestamper } from '../ports/timestamper.js';
-import { assertRectOnPage, type Rect } from '../pdf/acroform.js';
+import { addTextFields, assertRectOnPage, type Rect } from '../pdf/acroform.js';
 import type { AppearanceProvider } from '../pdf/appearance.js';
 import { PdfReader } from '../pdf/reader.js';
+import { IncrementalWriter } from '../pdf/writer.js';
 import { checkCanSign } from '../pades/prepare.js';
 import { addDocumentTimestamp, addValidationData, signPdf } from '../pades/sign-pdf.js';
 import type { PadesLevel } from '../pades/levels.js';
@@ -32,8 +33,8 @@ import { EMPTY_HEAD, chainEvents, domainEventsOf } from './chain-events.js';
 import { maskAccount } from '../evidence/mask.js';
 import { evidenceDataOf, type ContractEvidenceData } from './contract-evidence.js';
 import {
-  DEFAULT_WILLINGNESS_POLICY, WILLINGNESS_OPTIONS, allSigned, signersInTurn,
-  type ContractDocument, type ContractRecord, type ContractSigner, type PageFractions, type SignatureField,
+  DEFAULT_WILLINGNESS_POLICY, WILLINGNESS_OPTIONS, allSigned, isSignatureField, signersInTurn,
+  type ContractDocument, type FieldKind, type ContractRecord, type ContractSigner, type PageFractions, type SignatureField,
   type SignatureRecord, type SigningOrder, type WillingnessOption, type WillingnessPolicy,
 } from './contract.js';
 import { buildInvalidationAgreement } from './invalidation-agreement.js';
@@ -73,7 +74,7 @@ export interface ContractServiceDeps {
   appearanceFor?: AppearanceFactory;
   filler?: TemplateFiller;
   anchors?: AnchorLocator;
-  /** CJK font bytes for invalidation agreements and template filling. */
+  /** CJK font bytes for invalidation agreements, template filling and filled date and text fields. */
   font?: Uint8Array;
   /** The signing page URL for a link token, e.g. `https://sign.example.com/sign/<token>`. */
   signingUrl?: (token: string) => string;
@@ -85,10 +86,14 @@ export interface ContractServiceDeps {
   platform?: string;
 }
 
-/** A signature field of the create input: page + rectangle, an anchor text, or invisible. */
+/**
+ * A field of the create input: page + rectangle, an anchor text, or invisible (signatures only).
+ * `date` and `text` fields are filled by the signer when signing (the date by Signet); `label` says
+ * what a text field asks for, and `required` (default true) whether it may stay empty.
+ */
 export type FieldInput =
-  | { file?: number; page: number; rect: Rect; kind?: 'signature' | 'seal' }
-  | { file?: number; anchor: AnchorSpec; kind?: 'signature' | 'seal' }
+  | { file?: number; page: number; rect: Rect; kind?: FieldKind; label?: string; required?: boolean }
+  | { file?: number; anchor: AnchorSpec; kind?: FieldKind; label?: string; required?: boolean }
   | { file?: number; invisible: true; kind?: 'signature' | 'seal' };
 
 /** A signer of the create input. */
@@ -149,6 +154,8 @@ export interface CreateFromTemplateInput extends ContractInputBase {
   vars: Record<string, unknown>;
 }
 
+const FIELD_KINDS: readonly FieldKind[] = ['signature', 'seal', 'date', 'text'];
+
 /** A link handed to a signer. The token is shown once, here and in the invitation; only its hash is stored. */
 export interface LinkDelivery {
   signerId: string;
@@ -185,6 +192,8 @@ export interface SignInput {
   /** Organization signers: the seal (default: the signer's designated seal). */
   seal?: string;
   handwriting?: Handwriting;
+  /** Values of the signer's `text` fields, by field name (date fields are filled by Signet). */
+  values?: Record<string, string>;
 }
 
 /** Input of {@link ContractService.signSilently}. */
@@ -620,10 +629,12 @@ export class ContractService {
       }
       signers.push(s);
     }
+    const prepared = this.withTextFields(docs, readers, signers);
     const documents: ContractDocument[] = [];
     for (let i = 0; i < docs.length; i++) {
       const blob = await this.deps.blobs.put(docs[i].pdf);
-      documents.push({ id: `d${i + 1}`, name: docs[i].name, original: blob, current: blob, pages: readers[i].pageCount(), signatures: 0 });
+      const current = prepared[i] === docs[i].pdf ? blob : await this.deps.blobs.put(prepared[i]);
+      documents.push({ id: `d${i + 1}`, name: docs[i].name, original: blob, current, pages: readers[i].pageCount(), signatures: 0 });
     }
     const labels = normaliseLabels(input.labels ?? []);
     const contract: ContractRecord = {
@@ -727,7 +738,7 @@ export class ContractService {
    * at the marker like an anchor field. A place where another signer's longer role matches
    * (`partyA` inside `signet:sign:partyAB`) is skipped. Signers without a role pay no text search.
    */
-  private async tagFields(input: SignerInput, all: SignerInput[], docs: { pdf: Uint8Array }[], given: SignatureField[]): Promise<SignatureField[]> {
+  private async tagFields(input: SignerInput, all: SignerInput[], docs: { pdf: Uint8Array }[], given: SignatureField[], index = all.indexOf(input)): Promise<SignatureField[]> {
     const role = input?.role;
     if (!role || !this.deps.anchors) return [];
     const placed = new Set(given.map((f) => f.doc));
@@ -738,15 +749,18 @@ export class ContractService {
     for (const [i, d] of docs.entries()) {
       const doc = `d${i + 1}`;
       if (placed.has(doc)) continue;
-      for (const tag of ['sign', 'seal'] as const) {
+      let dates = 0;
+      for (const tag of ['sign', 'seal', 'date'] as const) {
         const text = `signet:${tag}:${role}`;
-        const size = tag === 'seal' ? { width: 113, height: 113 } : { width: 150, height: 60 };
+        const size = tag === 'seal' ? { width: 113, height: 113 } : tag === 'date' ? { width: 100, height: 20 } : { width: 150, height: 60 };
         const hits = await this.deps.anchors.locate(d.pdf, { text, occurrence: 'all', ...size });
         if (hits.length === 0) continue;
         const shadowed = new Set<string>();
         for (const r of longer) for (const h of await this.deps.anchors.locate(d.pdf, { text: `signet:${tag}:${r}`, occurrence: 'all', ...size })) shadowed.add(key({ doc, ...h }));
         for (const h of hits) {
-          const f: SignatureField = { doc, page: h.page, rect: h.rect, kind: tag === 'seal' ? 'seal' : 'signature' };
+          const f: SignatureField = tag === 'date'
+            ? { doc, page: h.page, rect: h.rect, kind: 'date', name: `Signet-s${index + 1}-${doc}-mdate${++dates}`, label: '签署日期 Date' }
+            : { doc, page: h.page, rect: h.rect, kind: tag === 'seal' ? 'seal' : 'signature' };
           if (shadowed.has(key(f)) || taken.has(key(f))) continue;
           taken.add(key(f));
           out.push(f);
@@ -759,25 +773,80 @@ export class ContractService {
   private async fieldsOf(input: SignerInput, i: number, docs: { pdf: Uint8Array }[], readers: PdfReader[]): Promise<SignatureField[]> {
     const out: SignatureField[] = [];
     const kind = input.kind === 'organization' ? 'seal' : 'signature';
+    const counts = [0, 0];
     for (const [j, f] of (input.fields ?? []).entries()) {
       const where = `signers[${i}].fields[${j}]`;
       const file = f.file ?? 0;
       if (!Number.isInteger(file) || file < 0 || file >= docs.length) throw invalid(`签署位置指向不存在的文件。`, `${where}.file must be a file index from 0 to ${docs.length - 1}.`);
       const doc = `d${file + 1}`;
+      const fk: FieldKind = f.kind ?? kind;
+      if (!(FIELD_KINDS as readonly string[]).includes(fk)) throw invalid('字段类型无效。', `${where}.kind must be signature, seal, date or text.`);
+      const extra = (): Partial<SignatureField> => {
+        if (isSignatureField({ kind: fk })) return {};
+        const label = 'label' in f && typeof f.label === 'string' ? f.label.trim().slice(0, 50) : '';
+        if ('required' in f && f.required !== undefined && typeof f.required !== 'boolean') throw invalid('字段的 required 须为布尔值。', `${where}.required must be true or false.`);
+        const n = ++counts[fk === 'date' ? 0 : 1];
+        return { name: `Signet-s${i + 1}-${fk}${n}`, ...(label ? { label } : {}), ...(fk === 'text' ? { required: !('required' in f) || f.required !== false } : {}) };
+      };
       if ('anchor' in f) {
         if (!this.deps.anchors) throw invalid('未配置关键字定位。', `${where}: anchor fields need a text locator; give page and rect instead.`);
         const hits = await this.deps.anchors.locate(docs[file].pdf, f.anchor);
         if (hits.length === 0) throw invalid(`找不到定位文字「${f.anchor.text}」。`, `${where}: the anchor text "${f.anchor.text}" is not in file ${file}.`);
-        for (const h of hits) out.push({ doc, page: h.page, rect: h.rect, kind: f.kind ?? kind });
+        for (const h of hits) out.push({ doc, page: h.page, rect: h.rect, kind: fk, ...extra() });
       } else if ('invisible' in f) {
-        out.push({ doc, page: 1, kind: f.kind ?? kind });
+        if (!isSignatureField({ kind: fk })) throw invalid('日期和文本字段须有位置。', `${where}: a ${fk} field needs a page and a rect; only signatures may be invisible.`);
+        out.push({ doc, page: 1, kind: fk });
       } else {
         const r = f.rect;
         if (!Number.isInteger(f.page) || !r || ![r.x, r.y, r.w, r.h].every(Number.isFinite)) throw invalid('签署位置无效。', `${where} needs an integer page and a rect {x, y, w, h} in points.`);
         if (readers[file].pageCount() < f.page || f.page < 1) throw new SignetError('PDF_PAGE_OUT_OF_RANGE', `${where}: page ${f.page} does not exist; file ${file} has ${readers[file].pageCount()} page(s).`);
-        out.push({ doc, page: f.page, rect: { x: r.x, y: r.y, w: r.w, h: r.h }, kind: f.kind ?? kind });
+        out.push({ doc, page: f.page, rect: { x: r.x, y: r.y, w: r.w, h: r.h }, kind: fk, ...extra() });
       }
     }
+    return out;
+  }
+
+  /**
+   * The files as the contract keeps them: a document with date or text fields gets them as empty,
+   * read-only form fields in one unsigned revision, so that each signer later only fills them (a
+   * form fill every validator allows after a signature) in their own signed revision.
+   */
+  private withTextFields(docs: { pdf: Uint8Array }[], readers: PdfReader[], signers: ContractSigner[]): Uint8Array[] {
+    return docs.map((d, i) => {
+      const specs = signers.flatMap((s) => s.fields.filter((f) => f.doc === `d${i + 1}` && !isSignatureField(f) && f.rect && f.name)
+        .map((f) => ({ name: f.name!, label: f.label, pageIndex: f.page - 1, rect: f.rect! })));
+      if (specs.length === 0) return d.pdf;
+      const writer = new IncrementalWriter(readers[i]);
+      addTextFields(readers[i], writer, specs);
+      return writer.write().bytes;
+    });
+  }
+
+  /**
+   * The values a signer's date and text fields get: the signing date (China Standard Time) for
+   * dates, the signer's input for texts. Throws INVALID_ARGUMENT, before anything is spent, for an
+   * unknown field, a missing required text or a value that is too long.
+   */
+  private fieldValues(signer: ContractSigner, given: Record<string, string> | undefined, now: Date, datesOnly = false): Record<string, string> {
+    const inputs = signer.fields.filter((f) => !isSignatureField(f) && f.name && (!datesOnly || f.kind === 'date'));
+    const out: Record<string, string> = {};
+    if (given !== undefined && (typeof given !== 'object' || given === null || Array.isArray(given))) throw invalid('填写的字段值格式无效。', 'values must be an object of field name to text.');
+    const texts = new Map(inputs.filter((f) => f.kind === 'text').map((f) => [f.name!, f]));
+    for (const [k, v] of Object.entries(given ?? {})) {
+      if (!texts.has(k)) throw invalid(`没有需要你填写的字段「${k}」。`, `values.${k}: this signer has no text field of that name; fill only ${[...texts.keys()].join(', ') || 'nothing'}.`);
+      if (typeof v !== 'string') throw invalid(`字段「${texts.get(k)!.label ?? k}」须为文字。`, `values.${k} must be a string.`);
+      const t = v.replace(/[\u0000-\u001f\u007f]/g, ' ').trim();
+      if ([...t].length > 200) throw invalid(`字段「${texts.get(k)!.label ?? k}」最多 200 个字。`, `values.${k} must be at most 200 characters.`);
+      if (t) out[k] = t;
+    }
+    const missing = [...texts.values()].filter((f) => f.required !== false && !out[f.name!]);
+    if (missing.length) {
+      const names = missing.map((f) => f.label ?? f.name!);
+      throw new SignetError('INVALID_ARGUMENT', `请填写：${names.join('、')}。Fill in ${names.join(', ')} before signing.`, { fields: missing.map((f) => f.name) });
+    }
+    const cst = new Date(now.getTime() + 8 * 3600_000);
+    const date = `${cst.getUTCFullYear()}-${String(cst.getUTCMonth() + 1).padStart(2, '0')}-${String(cst.getUTCDate()).padStart(2, '0')}`;
+    for (const f of inputs) if (f.kind === 'date') out[f.name!] = date;
     return out;
   }
 
@@ -1043,13 +1112,20 @@ export class ContractService {
    */
   private async signDocuments(
     c: ContractRecord, signer: ContractSigner, keySigner: KeySigner, appearance: AppearanceProvider, reason: string, held?: Map<string, Uint8Array>,
+    values: Record<string, string> = {},
   ): Promise<{ id: string; current: string; signatures: number }[]> {
     const level = c.level ?? this.defaultLevel;
     const rank = LEVEL_RANK[level];
     const out: { id: string; current: string; signatures: number }[] = [];
-    const invisible = signer.fields.length === 0;
+    const own = signer.fields.filter(isSignatureField);
+    const invisible = own.length === 0;
+    const ownKind = signer.kind === 'person' ? 'signature' : 'seal';
     for (const d of c.documents) {
-      const fields: SignatureField[] = invisible ? [{ doc: d.id, page: 1, kind: signer.kind === 'person' ? 'signature' : 'seal' }] : signer.fields.filter((f) => f.doc === d.id);
+      // The signer's filled date and text fields of this document go in its first signature's revision;
+      // a document where the signer only fills fields gets an invisible signature that covers them.
+      const fill = signer.fields.filter((f) => f.doc === d.id && !isSignatureField(f) && f.name && values[f.name] !== undefined).map((f) => ({ name: f.name!, value: values[f.name!] }));
+      let fields: SignatureField[] = invisible ? [{ doc: d.id, page: 1, kind: ownKind }] : own.filter((f) => f.doc === d.id);
+      if (fields.length === 0 && fill.length > 0) fields = [{ doc: d.id, page: 1, kind: ownKind }];
       if (fields.length === 0) continue;
       let pdf = await this.deps.blobs.get(d.current);
       let count = d.signatures;
@@ -1066,6 +1142,7 @@ export class ContractService {
           certify: count === 0 && c.certify ? c.certify : undefined,
           signerName: signer.name,
           reason,
+          ...(i === 0 && fill.length ? { fill: { values: fill, font: this.deps.font } } : {}),
         });
         count++;
       }
@@ -1164,6 +1241,7 @@ export class ContractService {
     const hasHand = !!(hand && (hand.image?.length || hand.strokes?.length));
     if (signer.willingness.handwriting === 'required' && !hasHand) throw invalid('此签署方须手写签名。', `Signer ${signer.id} must draw a handwritten signature; pass handwriting.`);
     if (signer.willingness.handwriting === 'forbidden' && hasHand) throw invalid('此签署方不能使用手写签名。', `Signer ${signer.id} may not use a handwritten signature; omit handwriting.`);
+    const values = this.fieldValues(signer, input.values, now0);
 
     // Verified identity first: a signer who cannot get a certificate must not spend a willingness proof.
     const subject = await this.deps.subjects.certificateSubjectOf(signer.kind === 'person' ? { kind: 'person', userId: signer.userId! } : { kind: 'organization', enterpriseId: signer.enterpriseId! });
@@ -1185,7 +1263,7 @@ export class ContractService {
     const result = await this.mutate(contractId, async (c) => {
       const now = this.deps.clock.now();
       return this.signingStep(c, signer, async (cur, held) => {
-        const documents = await this.signDocuments(cur, signer, keySigner, appearance, reason, held);
+        const documents = await this.signDocuments(cur, signer, keySigner, appearance, reason, held, values);
         const ledger = seal ? this.ledgerEntry(cur, seal, { kind: 'user', id: operator }, { kind: 'grant', grantId: grantId! }, documents, now) : undefined;
         const signature: SignatureRecord = {
           at: now.toISOString(),
@@ -1196,6 +1274,7 @@ export class ContractService {
           cert: serialOf(keySigner),
           ...(ctx.ip ? { ip: ctx.ip } : {}),
           ...(handwritingBlob ? { handwriting: handwritingBlob } : {}),
+          ...(Object.keys(values).length ? { values } : {}),
         };
         return { signature, documents, ledger, authority: ledger?.authority };
       }, by, access.link ? (await this.col.links.get(access.link.id)) ?? access.link : undefined, now);
@@ -1240,7 +1319,9 @@ export class ContractService {
     return this.mutate(contractId, async (c) => {
       const now = this.deps.clock.now();
       return this.signingStep(c, signer, async (cur, held) => {
-        const documents = await this.signDocuments(cur, signer, keySigner, appearance, `自动盖章 Auto-stamped: ${seal.name}`, held);
+        // An auto-stamp fills only date fields: nobody is there to type a text.
+        const values = this.fieldValues(signer, undefined, now, true);
+        const documents = await this.signDocuments(cur, signer, keySigner, appearance, `自动盖章 Auto-stamped: ${seal.name}`, held, values);
         const ledger = this.ledgerEntry(cur, seal, operator, authority, documents, now);
         const signature: SignatureRecord = {
           at: now.toISOString(),
@@ -1250,6 +1331,7 @@ export class ContractService {
           ledger: ledger.id,
           cert: serialOf(keySigner),
           ...(ctx.ip ? { ip: ctx.ip } : {}),
+          ...(Object.keys(values).length ? { values } : {}),
         };
         return { signature, documents, ledger, authority };
       }, by, undefined, now);

@@ -63,8 +63,26 @@ export interface SignatureField {
   rect?: Rect;
   /** The rectangle as fractions of the page, for the evidence page. */
   at?: PageFractions;
-  /** `seal` for an organization's seal, `signature` for a person's (or a legal representative's) signature. */
-  kind: 'signature' | 'seal';
+  /**
+   * `seal` for an organization's seal, `signature` for a person's (or a legal representative's)
+   * signature; `date` (the signing date, filled by Signet) and `text` (a value the signer types)
+   * are text fields the signer fills when signing, in the same revision as the signature.
+   */
+  kind: FieldKind;
+  /** Text fields: the PDF field name (`Signet-s1-text1`), unique in the document. */
+  name?: string;
+  /** Text fields: what the signer is asked for (e.g. 身份证号 ID number). */
+  label?: string;
+  /** Text fields: whether the signer must fill it (default true for `text`). */
+  required?: boolean;
+}
+
+/** What a field is: a signature, a seal, or a text field filled at signing. */
+export type FieldKind = 'signature' | 'seal' | 'date' | 'text';
+
+/** True for the fields that hold a signature (a signature or a seal), false for date and text fields. */
+export function isSignatureField(f: Pick<SignatureField, 'kind'>): boolean {
+  return f.kind === 'signature' || f.kind === 'seal';
 }
 
 /** One document of a contract. Bytes live in the BlobStore under their SHA-256. */
@@ -103,6 +121,8 @@ export interface SignatureRecord {
   handwriting?: string;
   /** Seal ledger entry of this use. */
   ledger?: string;
+  /** The values the signer filled in their date and text fields, by field name. */
+  values?: Record<string, string>;
 }
 
 /** One party to a contract: a person, or an organization signing with a seal through a member. */

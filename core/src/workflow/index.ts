@@ -4,9 +4,9 @@
  * one-time signing links, the hash-chained audit log per contract, and the services over them.
  */
 export {
-  CONTRACT_STATES, WILLINGNESS_OPTIONS, DEFAULT_WILLINGNESS_POLICY, TERMINAL_STATES, signersInTurn, allSigned,
+  CONTRACT_STATES, WILLINGNESS_OPTIONS, DEFAULT_WILLINGNESS_POLICY, TERMINAL_STATES, signersInTurn, allSigned, isSignatureField,
   type ContractState, type SignerState, type SigningOrder, type WillingnessOption, type WillingnessPolicy, type PageFractions,
-  type SignatureField, type ContractDocument, type SignatureMethod, type SignatureRecord, type ContractSigner, type ContractSender,
+  type SignatureField, type FieldKind, type ContractDocument, type SignatureMethod, type SignatureRecord, type ContractSigner, type ContractSender,
   type AuditHead, type ContractRecord,
 } from './contract.js';
 export * from './contract-boxes.js';

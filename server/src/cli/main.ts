@@ -4,18 +4,8 @@
  * trace for a user error).
  */
 import { isSignetError } from '@signet/core';
-import { cmdInit } from './cmd-init.js';
-import { cmdCa } from './cmd-ca.js';
-import { cmdSign } from './cmd-sign.js';
-import { cmdSeal } from './cmd-seal.js';
-import { cmdVerify } from './cmd-verify.js';
-import { cmdStart } from './cmd-start.js';
-import { cmdMigrate } from './cmd-migrate.js';
-import { cmdTemplate } from './cmd-template.js';
-import { cmdEvidence } from './cmd-evidence.js';
-import { cmdHr } from './cmd-hr.js';
-import { cmdOa } from './cmd-oa.js';
-import { cmdApp } from './cmd-app.js';
+
+// Commands load on demand: `signet verify` need not load the server, and `signet start` not the HR importer.
 
 /** Usage text. */
 export const USAGE = `signet — open-source e-signature (PAdES) toolkit
@@ -75,29 +65,29 @@ export async function main(argv: string[]): Promise<number> {
   try {
     switch (cmd) {
       case 'init':
-        return await cmdInit(rest);
+        return await (await import('./cmd-init.js')).cmdInit(rest);
       case 'ca':
-        return await cmdCa(rest);
+        return await (await import('./cmd-ca.js')).cmdCa(rest);
       case 'sign':
-        return await cmdSign(rest);
+        return await (await import('./cmd-sign.js')).cmdSign(rest);
       case 'seal':
-        return await cmdSeal(rest);
+        return await (await import('./cmd-seal.js')).cmdSeal(rest);
       case 'verify':
-        return await cmdVerify(rest);
+        return await (await import('./cmd-verify.js')).cmdVerify(rest);
       case 'start':
-        return await cmdStart(rest);
+        return await (await import('./cmd-start.js')).cmdStart(rest);
       case 'migrate':
-        return await cmdMigrate(rest);
+        return await (await import('./cmd-migrate.js')).cmdMigrate(rest);
       case 'template':
-        return await cmdTemplate(rest);
+        return await (await import('./cmd-template.js')).cmdTemplate(rest);
       case 'evidence':
-        return await cmdEvidence(rest);
+        return await (await import('./cmd-evidence.js')).cmdEvidence(rest);
       case 'hr':
-        return await cmdHr(rest);
+        return await (await import('./cmd-hr.js')).cmdHr(rest);
       case 'oa':
-        return await cmdOa(rest, process.env);
+        return await (await import('./cmd-oa.js')).cmdOa(rest, process.env);
       case 'app':
-        return await cmdApp(rest);
+        return await (await import('./cmd-app.js')).cmdApp(rest);
       case undefined:
       case 'help':
       case '--help':

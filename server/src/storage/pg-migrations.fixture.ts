@@ -11,7 +11,10 @@ import { loadMigrations, migrateDatabase } from './pg-migrations.js';
 const pool = new pg.Pool({ connectionString: process.argv[2], max: 2 });
 await pool.query('SELECT 1');
 process.stdout.write('ready\n');
-await new Promise<void>((resolve) => createInterface({ input: process.stdin }).once('line', () => resolve()));
+await new Promise<void>((resolve) => {
+  const rl = createInterface({ input: process.stdin });
+  rl.once('line', () => { rl.close(); process.stdin.destroy(); resolve(); });
+});
 const report = await migrateDatabase(pool, loadMigrations(process.argv[3]));
 process.stdout.write(`${JSON.stringify(report.applied.map((m) => m.version))}\n`);
 await pool.end();

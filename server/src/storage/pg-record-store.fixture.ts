@@ -41,7 +41,11 @@ async function main(): Promise<void> {
   const docs = store.collection<FixtureDoc>(FIXTURE_SPECS.docs);
   await store.collectionsReady();
   process.stdout.write('ready\n');
-  await new Promise<void>((resolve) => createInterface({ input: process.stdin }).once('line', () => resolve()));
+  await new Promise<void>((resolve) => {
+    // Let go of stdin once started, so that the process exits when its work is done.
+    const rl = createInterface({ input: process.stdin });
+    rl.once('line', () => { rl.close(); process.stdin.destroy(); resolve(); });
+  });
 
   if (mode === 'append') {
     const [contractId, n, tag] = args;

@@ -34,7 +34,7 @@ export interface PdfOverlay {
   content?: ComponentChildren;
   /** `todo` (still to do), `done` (ready) — styles only. */
   state?: 'todo' | 'done';
-  kind?: 'signature' | 'seal' | 'text';
+  kind?: 'signature' | 'seal' | 'text' | 'date';
   onActivate?: () => void;
 }
 

@@ -17,7 +17,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CDPSession, Page, Request } from 'playwright-core';
-import { sampleIdCardNumber, verifyPdf } from '@signet/core';
+import { PdfReader, findTextFields, sampleIdCardNumber, verifyPdf } from '@signet/core';
 import { makeNssDb, pdfsig, requireTool, tempDir } from '@signet/test-support';
 import { startPlatformServer, type PlatformServer } from '../../src/testing/platform-server.js';
 import type { SessionClient } from '../../src/testing/session-client.js';
@@ -235,7 +235,12 @@ describe('the signer\'s page /sign/<token> in Chromium', function () {
         { name: '劳动合同.pdf', pdf: contractPdf({ title: '劳动合同 Labor contract', pages: 2 }) },
         { name: '保密协议.pdf', pdf: contractPdf({ title: '保密协议 Non-disclosure agreement', pages: 1 }) },
       ],
-      signers: [{ kind: 'person', name: memberName, userId: me.userId, fields: [{ file: 0, page: 2, rect: { x: 330, y: 230, w: 150, h: 60 } }, { file: 1, page: 1, rect: { x: 330, y: 230, w: 150, h: 60 } }] }],
+      signers: [{ kind: 'person', name: memberName, userId: me.userId, fields: [
+        { file: 0, page: 2, rect: { x: 330, y: 230, w: 150, h: 60 } },
+        { file: 0, page: 2, rect: { x: 330, y: 205, w: 150, h: 18 }, kind: 'date' },
+        { file: 0, page: 2, rect: { x: 330, y: 180, w: 220, h: 18 }, kind: 'text', label: '紧急联系人 Emergency contact' },
+        { file: 1, page: 1, rect: { x: 330, y: 230, w: 150, h: 60 } },
+      ] }],
     });
     await open(sent.links[0].url);
     const tabs = page.getByRole('tab');
@@ -246,9 +251,16 @@ describe('the signer\'s page /sign/<token> in Chromium', function () {
     await page.getByRole('tabpanel', { name: /保密协议/ }).locator('.pdf-canvas.is-drawn').first().waitFor();
     await browser.screenshot('bundle-tab-2', page, { viewport: true });
     // "Next field" crosses documents: field 1 is in the first one.
-    await page.getByRole('button', { name: '下一个签署位置（1/2）' }).click();
+    await page.getByRole('button', { name: '下一个签署位置（1/4）' }).click();
     await page.getByRole('tabpanel', { name: /劳动合同/ }).waitFor();
-    await page.waitForFunction(() => (document.activeElement as HTMLElement | null)?.getAttribute('aria-label')?.includes('签名处 1/2：第 2 页'));
+    await page.waitForFunction(() => (document.activeElement as HTMLElement | null)?.getAttribute('aria-label')?.includes('签名处 1/4：第 2 页'));
+
+    // A required text field must be filled before the signing sheet opens.
+    await page.locator('[data-overlay]').first().click();
+    await page.getByRole('alert').filter({ hasText: '请先填写：紧急联系人 Emergency contact' }).waitFor();
+    assert.equal(await page.getByRole('dialog', { name: '签署合同' }).count(), 0);
+    await page.getByRole('textbox', { name: /紧急联系人/ }).fill('王芳 13800001111');
+    await browser.screenshot('bundle-fields-filled', page, { viewport: true });
 
     // Tapping the field opens the pad; the identity is verified already, so there is no identity step.
     await page.locator('[data-overlay]').first().click();
@@ -284,6 +296,13 @@ describe('the signer\'s page /sign/<token> in Chromium', function () {
         assert.ok(report.valid, `${name}: ${report.summary}`);
         assert.equal(report.signatures.filter((s) => s.type === 'signature').length, 1, `${name}: one signature by the one signer`);
         assert.equal(report.signatures[0].signer?.commonName, memberName);
+        if (name === '劳动合同.pdf') {
+          // The typed text and the signing date are in the signed revision, as form field values.
+          const fields = findTextFields(PdfReader.load(pdf));
+          const v = (n: string) => (PdfReader.load(pdf).resolve(fields.get(n)!.dict.get('V')) as { toText(): string }).toText();
+          assert.equal(v('Signet-s1-text1'), '王芳 13800001111');
+          assert.match(v('Signet-s1-date1'), /^\d{4}-\d{2}-\d{2}$/);
+        }
         // pdfsig lists the signer's signature and the document time-stamp of the completed file;
         // poppler 22.12 does not verify document time-stamps (verifyPdf did, above).
         const sig = pdfsig(file, nss.nssDir);

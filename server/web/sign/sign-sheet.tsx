@@ -36,6 +36,8 @@ export function SignSheet(props: {
   view: LinkPageView;
   strokes: InkStroke[];
   onStrokes: (s: InkStroke[]) => void;
+  /** What the signer typed into their text fields, by field name. */
+  values?: Record<string, string>;
   /** Open at this step (a tap on a field opens the handwriting). */
   start?: SheetStep;
   onClose: () => void;
@@ -103,7 +105,7 @@ export function SignSheet(props: {
           <HandwritingStep view={view} strokes={props.strokes} onStrokes={props.onStrokes} onNext={next} />
         )}
         {step === 'willingness' && (
-          <WillingnessStep api={props.api} view={view} org={org} onSigning={setSigning} strokes={props.strokes} onSigned={props.onSigned}
+          <WillingnessStep api={props.api} view={view} org={org} onSigning={setSigning} strokes={props.strokes} values={props.values} onSigned={props.onSigned}
             smsCooldownUntil={smsAt ? smsAt + RESEND_SECONDS * 1000 : 0}
             onNeedIdentity={() => { setIdentityDone(false); setStep('identity'); }} />
         )}
@@ -220,6 +222,7 @@ function WillingnessStep(props: {
   view: LinkPageView;
   org: boolean;
   strokes: InkStroke[];
+  values?: Record<string, string>;
   onSigning: (b: boolean) => void;
   onSigned: (view: LinkPageView) => void;
   onNeedIdentity: () => void;
@@ -293,7 +296,7 @@ function WillingnessStep(props: {
     }
     props.onSigning(true);
     try {
-      props.onSigned(await props.api.sign(proofId, props.strokes));
+      props.onSigned(await props.api.sign(proofId, props.strokes, props.values));
     } catch (err) {
       props.onSigning(false);
       setBusy(undefined);

@@ -20,12 +20,30 @@ import { SignerList } from './status-screens.js';
 type Key = SharedKey | SignKey;
 
 /** The fields of mine that have a place on a page, in reading order (document, page, top to bottom). */
-export function placedFields(view: LinkPageView): { id: string; doc: string; page: number; rect: { x: number; y: number; w: number; h: number }; kind: 'signature' | 'seal' }[] {
+export function placedFields(view: LinkPageView): PlacedField[] {
   const order = new Map(view.contract.documents.map((d, i) => [d.id, i]));
   return view.me.fields
     .filter((f): f is typeof f & { rect: { x: number; y: number; w: number; h: number } } => !!f.rect && typeof f.rect.x === 'number')
-    .map((f, i) => ({ id: `${f.doc}:${i}`, doc: f.doc, page: f.page, rect: f.rect, kind: f.kind }))
+    .map((f, i) => ({ id: `${f.doc}:${i}`, doc: f.doc, page: f.page, rect: f.rect, kind: f.kind, name: f.name, label: f.label, required: f.required }))
     .sort((a, b) => (order.get(a.doc)! - order.get(b.doc)!) || a.page - b.page || b.rect.y - a.rect.y);
+}
+
+/** One of my fields with a place on a page: a signature or seal, or a date or text I fill. */
+export interface PlacedField {
+  id: string;
+  doc: string;
+  page: number;
+  rect: { x: number; y: number; w: number; h: number };
+  kind: 'signature' | 'seal' | 'date' | 'text';
+  name?: string;
+  label?: string;
+  required?: boolean;
+}
+
+/** Today as the core fills a date field: YYYY-MM-DD in China Standard Time. */
+function signingDate(): string {
+  const cst = new Date(Date.now() + 8 * 3600_000);
+  return `${cst.getUTCFullYear()}-${String(cst.getUTCMonth() + 1).padStart(2, '0')}-${String(cst.getUTCDate()).padStart(2, '0')}`;
 }
 
 /** Now as the core prints it in a signature widget (`2025-01-15 14:30:05 +08:00`), in the reader's zone. */
@@ -48,6 +66,20 @@ export function SigningScreen(props: { api: LinkApi; view: LinkPageView; onView:
   const [strokes, setStrokes] = useState<InkStroke[]>([]);
   const [sheet, setSheet] = useState<SheetStep | 'open' | undefined>();
   const [rejecting, setRejecting] = useState(false);
+  const texts = useMemo(() => fields.filter((f) => f.kind === 'text' && f.name), [fields]);
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [fillError, setFillError] = useState<string | undefined>();
+  const textLabel = (f: PlacedField) => f.label ?? t('sign.field.text');
+  const openSheet = (start?: SheetStep) => {
+    const missing = texts.filter((f) => f.required !== false && !(values[f.name!] ?? '').trim());
+    if (missing.length) {
+      setFillError(t('sign.fill.missing', { names: missing.map(textLabel).join('、') }));
+      document.getElementById(`fill-${missing[0].name}`)?.focus();
+      return;
+    }
+    setFillError(undefined);
+    setSheet(start ?? 'open');
+  };
   const org = view.me.kind === 'organization';
   const canSign = view.actions.includes('sign');
   const canReject = view.actions.includes('reject');
@@ -76,8 +108,21 @@ export function SigningScreen(props: { api: LinkApi; view: LinkPageView; onView:
   };
   const nextField = () => goTo((cursor + 1) % fields.length);
 
-  const kindName = (k: 'signature' | 'seal') => (k === 'seal' ? t('sign.field.seal') : t('sign.field.signature'));
-  const overlays: PdfOverlay[] = fields.map((f, i) => ({
+  const kindName = (k: PlacedField['kind']) => t(k === 'seal' ? 'sign.field.seal' : k === 'date' ? 'sign.field.date' : k === 'text' ? 'sign.field.text' : 'sign.field.signature');
+  const fillOverlay = (f: PlacedField, i: number): PdfOverlay => {
+    const v = f.name ? (values[f.name] ?? '').trim() : '';
+    return {
+      id: f.id,
+      page: f.page,
+      rect: f.rect,
+      kind: 'text',
+      state: f.kind === 'date' || v ? 'done' : 'todo',
+      label: `${f.kind === 'date' ? kindName('date') : textLabel(f)} ${i + 1}/${fields.length}`,
+      content: <span class="overlay-hint">{f.kind === 'date' ? signingDate() : v || textLabel(f)}</span>,
+      onActivate: f.kind === 'text' && canSign ? () => { setCursor(i); document.getElementById(`fill-${f.name}`)?.focus(); } : undefined,
+    };
+  };
+  const overlays: PdfOverlay[] = fields.map((f, i) => f.kind === 'date' || f.kind === 'text' ? fillOverlay(f, i) : ({
     id: f.id,
     page: f.page,
     rect: f.rect,
@@ -87,7 +132,7 @@ export function SigningScreen(props: { api: LinkApi; view: LinkPageView; onView:
     content: f.kind === 'signature' && preview
       ? inkIn(f.rect)
       : <span class="overlay-hint">{f.kind === 'seal' ? t('sign.field.sealHint') : <><IconPen />{t('sign.field.tap')}</>}</span>,
-    onActivate: canSign ? () => { setCursor(i); setSheet(f.kind === 'signature' && !org ? 'handwriting' : 'open'); } : undefined,
+    onActivate: canSign ? () => { setCursor(i); openSheet(f.kind === 'signature' && !org ? 'handwriting' : undefined); } : undefined,
   }));
 
   const sender = c.sender.enterpriseName ?? c.sender.name ?? t('sign.unknownSender');
@@ -108,6 +153,22 @@ export function SigningScreen(props: { api: LinkApi; view: LinkPageView; onView:
         </div>
       </section>
       {fields.length === 0 && <p class="reader-note hint">{t('sign.noFieldsHint')}</p>}
+      {canSign && texts.length > 0 && (
+        <section class="card fill-card" aria-labelledby="fill-title">
+          <div class="card-body">
+            <h2 id="fill-title" class="card-title">{t('sign.fill.title')}</h2>
+            <p class="hint">{t('sign.fill.intro')}</p>
+            {texts.map((f) => (
+              <Field key={f.name} id={`fill-${f.name}`} label={<>{textLabel(f)}{f.required !== false && <span class="req">{t('sign.fill.required')}</span>}</>}>
+                <input id={`fill-${f.name}`} class="input" maxLength={200} value={values[f.name!] ?? ''} required={f.required !== false}
+                  aria-invalid={fillError && f.required !== false && !(values[f.name!] ?? '').trim() ? 'true' : undefined}
+                  onInput={(e) => { const v = (e.currentTarget as HTMLInputElement).value; setValues((old) => ({ ...old, [f.name!]: v })); setFillError(undefined); }} />
+              </Field>
+            ))}
+            {fillError && <p class="field-error" role="alert">{fillError}</p>}
+          </div>
+        </section>
+      )}
       <DocumentReader api={props.api} documents={c.documents} active={doc} onSelect={setDoc} overlays={overlays} activeOverlay={fields[cursor]?.id} focus={focus} />
       <div class="action-bar" role="group" aria-label={t('sign.actions')}>
         {canReject && <Button kind="danger" onClick={() => setRejecting(true)}>{t('sign.reject')}</Button>}
@@ -116,7 +177,7 @@ export function SigningScreen(props: { api: LinkApi; view: LinkPageView; onView:
             <IconNext />{t('sign.next')} <span class="count">{((cursor + 1) % fields.length) + 1}/{fields.length}</span>
           </Button>
         )}
-        {canSign && <Button kind="primary" onClick={() => setSheet('open')}><IconPen />{org ? t('sign.seal') : t('sign.sign')}</Button>}
+        {canSign && <Button kind="primary" onClick={() => openSheet()}><IconPen />{org ? t('sign.seal') : t('sign.sign')}</Button>}
       </div>
       {sheet && (
         <SignSheet
@@ -124,6 +185,7 @@ export function SigningScreen(props: { api: LinkApi; view: LinkPageView; onView:
           view={view}
           strokes={strokes}
           onStrokes={setStrokes}
+          values={Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v.trim()]).filter(([, v]) => v))}
           start={sheet === 'open' ? undefined : sheet}
           onClose={() => setSheet(undefined)}
           onSigned={(v) => { setSheet(undefined); props.onView(v); }}

@@ -4,10 +4,11 @@
  * playwright-core with a fresh profile, Office.js answered at its CDN URL by a stub, and every
  * other request off 127.0.0.1 refused and recorded. Node only.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize } from 'node:path';
+import { dirname, extname, join, normalize } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { tempDir } from '@signet/test-support';
 
@@ -47,6 +48,27 @@ export async function serveAddin(dir: string, api?: ApiHandler): Promise<{ serve
   return { server, origin, base: `${origin}/addin/`, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
+/**
+ * A fontconfig file that adds Noto Serif SC (the CJK font the server already draws PDFs with, from
+ * npm) to the system's fonts, so that screenshots show the zh-CN UI rather than empty boxes on a
+ * machine without CJK fonts (Debian's Chromium has none by default). Test code only: the task pane
+ * itself names system fonts, which Word's hosts have.
+ */
+function cjkFontConfig(dir: string): string {
+  const pkg = dirname(createRequire(import.meta.url).resolve('@expo-google-fonts/noto-serif-sc/package.json'));
+  const file = join(dir, 'fonts.conf');
+  writeFileSync(file, `<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig>
+  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+  <dir>${join(pkg, '400Regular')}</dir>
+  <dir>${join(pkg, '700Bold')}</dir>
+  <cachedir>${join(dir, 'fontconfig-cache')}</cachedir>
+</fontconfig>
+`);
+  return file;
+}
+
 /** A Chromium session for one spec. */
 export interface BrowserSession {
   ctx: BrowserContext;
@@ -72,6 +94,7 @@ export async function launchChromium(opts: { officeJs?: string; initScript?: str
     viewport: { width: 320, height: 800 },
     locale: 'zh-CN',
     acceptDownloads: true,
+    env: { ...Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined)), FONTCONFIG_FILE: cjkFontConfig(profile.dir) },
   });
   const external: string[] = [];
   const pageErrors: string[] = [];

@@ -11,6 +11,7 @@ import type { AppDeps } from '../../app/app-deps.js';
 import { readOutline, type DocumentOutline } from '../../app/document-outline.js';
 import { DEFAULT_POLICIES, sendForSignature, type FormProblem, type SendOutcome } from '../../app/send-for-signature.js';
 import { Button, ErrorNotice, Field, Section, Status, describedBy, problemsOf, useAction } from '../components.js';
+import { DocxFallback } from '../docx-fallback.js';
 import { useT } from '../ui-context.js';
 
 const LEVELS: SigningLevel[] = ['B-T', 'B-LT', 'B-LTA'];
@@ -186,6 +187,7 @@ export function SendScreen(props: { deps: AppDeps; session: SessionInfo; onSent?
 
       <Button type="submit" kind="primary" busy={send.busy}>{t('send.button')}</Button>
       <ErrorNotice error={send.error} />
+      <DocxFallback gateway={deps.gateway} error={send.error} />
       {sent && <Status>{t('send.sent', { id: sent.contract.id })}</Status>}
     </form>
   );

@@ -11,6 +11,7 @@ import {
   contractsToSign, finishSigning, planSigning, signDocumentNow, startWillingnessCheck, type SigningChoice, type SigningPlan, type SigningResult,
 } from '../../app/sign-myself.js';
 import { Button, ErrorNotice, Field, Section, Status, useAction } from '../components.js';
+import { DocxFallback } from '../docx-fallback.js';
 import { objectUrl, saveDownload } from '../download.js';
 import { useT } from '../ui-context.js';
 
@@ -106,6 +107,7 @@ export function SignScreen(props: { deps: AppDeps; session: SessionInfo }) {
                 </fieldset>
                 <Button type="submit" busy={signNow.busy}>{t('sign.createAndSign')}</Button>
                 <ErrorNotice error={signNow.error} />
+                <DocxFallback gateway={deps.gateway} error={signNow.error} />
               </form>
             )}
           </Section>

@@ -4,6 +4,7 @@ import type { AppDeps } from '../../app/app-deps.js';
 import { readOutline, type DocumentOutline } from '../../app/document-outline.js';
 import { saveAsTemplate } from '../../app/save-template.js';
 import { Button, ErrorNotice, Field, Status, useAction } from '../components.js';
+import { DocxFallback } from '../docx-fallback.js';
 import { useT } from '../ui-context.js';
 
 /** The Template screen. */
@@ -35,6 +36,7 @@ export function TemplateScreen(props: { deps: AppDeps }) {
       <Button type="submit" kind="primary" busy={save.busy}>{t('template.button')}</Button>
       {saved && <Status>{saved}</Status>}
       <ErrorNotice error={save.error} />
+      <DocxFallback gateway={props.deps.gateway} error={save.error} />
     </form>
   );
 }

@@ -29,7 +29,13 @@ export interface FieldView {
   page: number;
   rect?: { x: number; y: number; w: number; h: number };
   at?: { x: number; y: number; w?: number; h?: number };
-  kind: 'signature' | 'seal';
+  kind: 'signature' | 'seal' | 'date' | 'text';
+  /** Date and text fields: the name to fill (`values` of the sign call), what it asks for, whether it must be filled. */
+  name?: string;
+  label?: string;
+  required?: boolean;
+  /** Filled date and text fields: the value, once the signer signed. */
+  value?: string;
 }
 
 /** A signer as views show it: the account masked, the signature's facts without proof ids. */
@@ -110,7 +116,10 @@ export function signerView(s: ContractSigner): SignerView {
     state: s.state,
     ...opt('account', s.account ? maskAccount(s.account) : undefined),
     willingness: { methods: [...s.willingness.methods], handwriting: s.willingness.handwriting },
-    fields: s.fields.map((f) => ({ doc: f.doc, page: f.page, ...opt('rect', f.rect), ...opt('at', f.at), kind: f.kind })),
+    fields: s.fields.map((f) => ({
+      doc: f.doc, page: f.page, ...opt('rect', f.rect), ...opt('at', f.at), kind: f.kind,
+      ...opt('name', f.name), ...opt('label', f.label), ...opt('required', f.required), ...opt('value', f.name ? s.signature?.values?.[f.name] : undefined),
+    })),
     ...opt('invitedAt', s.invitedAt),
     ...opt('readAt', s.readAt),
     ...opt('signedAt', s.signedAt),
@@ -179,16 +188,21 @@ const RECT: JsonSchema = {
   type: 'object', additionalProperties: false, required: ['x', 'y', 'w', 'h'], description: '矩形（点，PDF 用户空间，左下角原点）Rectangle in points, PDF user space (origin bottom-left)',
   properties: { x: { type: 'number' }, y: { type: 'number' }, w: { type: 'number', exclusiveMinimum: 0 }, h: { type: 'number', exclusiveMinimum: 0 } },
 };
-const FIELD_KIND: JsonSchema = { enum: ['signature', 'seal'], description: '签名或印章 A signature or a seal (default: signature for persons, seal for organizations)' };
+const FIELD_KIND: JsonSchema = { enum: ['signature', 'seal', 'date', 'text'], description: '签名、印章、签署日期或签署方填写的文字 A signature, a seal, the signing date or a text the signer fills (default: signature for persons, seal for organizations)' };
+const FIELD_EXTRA = {
+  label: str('文字字段要填写什么，如 身份证号 What a text field asks for, e.g. ID number', 50),
+  required: { type: 'boolean', description: '文字字段是否必填（默认是）Whether the signer must fill a text field (default true)' },
+} satisfies Record<string, JsonSchema>;
 const FILE_INDEX: JsonSchema = { type: 'integer', minimum: 0, maximum: 19, description: '文件序号（从 0 起）Index of the document, from 0 (default 0)' };
 const FIELD_INPUT: JsonSchema = {
   description: '签署位置：页码+矩形、定位文字或不可见 A signature place: page + rect, an anchor text, or invisible',
   oneOf: [
-    { type: 'object', additionalProperties: false, required: ['page', 'rect'], properties: { file: FILE_INDEX, page: { type: 'integer', minimum: 1 }, rect: RECT, kind: FIELD_KIND } },
+    { type: 'object', additionalProperties: false, required: ['page', 'rect'], properties: { file: FILE_INDEX, page: { type: 'integer', minimum: 1 }, rect: RECT, kind: FIELD_KIND, ...FIELD_EXTRA } },
     {
       type: 'object', additionalProperties: false, required: ['anchor'], properties: {
         file: FILE_INDEX,
         kind: FIELD_KIND,
+        ...FIELD_EXTRA,
         anchor: {
           type: 'object', additionalProperties: false, required: ['text'], properties: {
             text: str('定位文字，如 signet:sign:partyA 或 甲方（盖章） The anchor text, e.g. signet:sign:partyA or 甲方（盖章）', 100),
@@ -199,7 +213,7 @@ const FIELD_INPUT: JsonSchema = {
         },
       },
     },
-    { type: 'object', additionalProperties: false, required: ['invisible'], properties: { file: FILE_INDEX, invisible: { const: true }, kind: FIELD_KIND } },
+    { type: 'object', additionalProperties: false, required: ['invisible'], properties: { file: FILE_INDEX, invisible: { const: true }, kind: { enum: ['signature', 'seal'] } } },
   ],
 };
 const METHOD: JsonSchema = { enum: [...WILLINGNESS_OPTIONS], description: '意愿认证方式 A willingness method' };
@@ -266,8 +280,16 @@ const FIELD_VIEW: JsonSchema = {
     doc: { type: 'string' }, page: { type: 'integer' },
     rect: { type: 'object', properties: { x: { type: 'number' }, y: { type: 'number' }, w: { type: 'number' }, h: { type: 'number' } } },
     at: { type: 'object', description: '页面比例坐标（左上角原点）Position as fractions of the page from its top-left', properties: { x: { type: 'number' }, y: { type: 'number' }, w: { type: 'number' }, h: { type: 'number' } } },
-    kind: { enum: ['signature', 'seal'] },
+    kind: { enum: ['signature', 'seal', 'date', 'text'] },
+    name: { type: 'string', description: '日期/文字字段名（签署时 values 的键）A date or text field\'s name (the key in the sign call\'s values)' },
+    label: { type: 'string' }, required: { type: 'boolean' },
+    value: { type: 'string', description: '签署后填写的值 The value filled at signing' },
   },
+};
+/** The values a signer types into their text fields when signing (date fields are filled by Signet). */
+export const FIELD_VALUES: JsonSchema = {
+  type: 'object', maxProperties: 50, additionalProperties: { type: 'string', maxLength: 200 },
+  description: '签署方填写的文字字段值，键为字段名 The signer\'s text field values, by field name (date fields are filled by Signet)',
 };
 const SIGNER_VIEW: JsonSchema = {
   type: 'object',
@@ -584,7 +606,7 @@ export function contractRoutes(s: { platform?: Platform }): RouteModule {
 
   return {
     schemas: {
-      ContractView: CONTRACT_VIEW, ContractSigner: SIGNER_VIEW, SignatureFieldView: FIELD_VIEW, ContractSignerInput: SIGNER_INPUT,
+      ContractView: CONTRACT_VIEW, ContractSigner: SIGNER_VIEW, SignatureFieldView: FIELD_VIEW, FieldValues: FIELD_VALUES, ContractSignerInput: SIGNER_INPUT,
       ContractCreate: CREATE, ContractSummary: SUMMARY, SigningLinkView: LINK_VIEW, AuditEvent: AUDIT_EVENT, Handwriting: HANDWRITING,
     },
     tags: [{ name: 'contracts', description: '合同：发起、签署、拒签、撤销、作废、下载与存证 Contracts: create, sign, reject, revoke, invalidate, download and evidence' }],
@@ -790,7 +812,7 @@ export function contractRoutes(s: { platform?: Platform }): RouteModule {
         errors: ['NOT_FOUND', 'FORBIDDEN', 'CONTRACT_STATE', 'SIGNER_OUT_OF_TURN', 'VERSION_CONFLICT'],
         handler: async ({ actor, params, body, req }) => withLinks(actor, await p().workflow.contracts.remind(actor, params.contractId, body.signerId, requestContext(req))),
       }),
-      defineRoute<{ params: { contractId: string }; body: { signerId?: string; proofId: string; seal?: string; handwriting?: HandwritingBody } }>({
+      defineRoute<{ params: { contractId: string }; body: { signerId?: string; proofId: string; seal?: string; handwriting?: HandwritingBody; values?: Record<string, string> } }>({
         operationId: 'signContract',
         method: 'post',
         path: '/api/v1/contracts/:contractId/sign',
@@ -804,13 +826,13 @@ export function contractRoutes(s: { platform?: Platform }): RouteModule {
           kind: 'json', maxBytes: 2 * 1024 * 1024,
           schema: {
             type: 'object', additionalProperties: false, required: ['proofId'],
-            properties: { signerId: ID('以哪个签署方身份（默认当前轮到的）Which signer (default: yours whose turn it is)'), proofId: ID('意愿认证凭证 The willingness proof'), seal: ID('企业签署方的印章 The seal, for organization signers'), handwriting: schemaRef('Handwriting') },
+            properties: { signerId: ID('以哪个签署方身份（默认当前轮到的）Which signer (default: yours whose turn it is)'), proofId: ID('意愿认证凭证 The willingness proof'), seal: ID('企业签署方的印章 The seal, for organization signers'), handwriting: schemaRef('Handwriting'), values: schemaRef('FieldValues') },
           },
         },
         responses: { 200: VIEW_RESPONSE },
         errors: SIGN_ERRORS,
         handler: async ({ actor, params, body, req }) => {
-          const r = await p().workflow.contracts.sign(actor, params.contractId, { ...opt('signerId', body.signerId), proofId: body.proofId, ...opt('seal', body.seal), ...opt('handwriting', handwritingOf(body.handwriting)) }, requestContext(req));
+          const r = await p().workflow.contracts.sign(actor, params.contractId, { ...opt('signerId', body.signerId), proofId: body.proofId, ...opt('seal', body.seal), ...opt('handwriting', handwritingOf(body.handwriting)), ...opt('values', body.values) }, requestContext(req));
           return view(actor, r.contract);
         },
       }),

@@ -221,7 +221,7 @@ export function linkRoutes(s: { platform?: Platform }): RouteModule {
           return verificationOut(await pl.realName.confirmCode(LINK_SYSTEM_ACTOR, params.verificationId, body.code));
         },
       }),
-      defineRoute<{ body: { proofId: string; handwriting?: Parameters<typeof handwritingOf>[0]; values?: Record<string, unknown> } }>({
+      defineRoute<{ body: { proofId: string; handwriting?: Parameters<typeof handwritingOf>[0]; values?: Record<string, string> } }>({
         operationId: 'signLink',
         method: 'post',
         path: '/api/v1/link/sign',
@@ -235,16 +235,16 @@ export function linkRoutes(s: { platform?: Platform }): RouteModule {
             properties: {
               proofId: { type: 'string', minLength: 1, maxLength: 128, description: '意愿认证凭证 The proof from POST /willingness/{challengeId}/confirm' },
               handwriting: schemaRef('Handwriting'),
-              values: { type: 'object', maxProperties: 0, description: '签署时填写的字段值：当前合同没有需签署方填写的字段，请省略 Values to fill at signing: contracts have no signer-filled fields yet, so omit it' },
+              values: schemaRef('FieldValues'),
             },
           },
         },
         responses: { 200: { description: 'Signed: the page\'s view afterwards', schema: schemaRef('LinkPageView') } },
         errors: ['NOT_FOUND', 'FORBIDDEN', 'CONTRACT_STATE', 'SIGNER_OUT_OF_TURN', 'SEAL_NOT_GRANTED', 'SEAL_DISABLED', 'WILLINGNESS_REQUIRED', 'IDENTITY_NOT_VERIFIED',
-          'VERSION_CONFLICT', 'TSA_FAILED', 'IMAGE_INVALID', 'SVG_UNSUPPORTED', 'SEAL_TEXT_TOO_LONG', 'DOCMDP_LOCKED', 'PDF_FIELD_EXISTS', 'PDF_RECT_OFF_PAGE', 'PDF_MALFORMED', 'CA_NOT_INITIALISED', 'SIGNATURE_TOO_LARGE', 'KEY_UNSUPPORTED'],
+          'VERSION_CONFLICT', 'TSA_FAILED', 'IMAGE_INVALID', 'SVG_UNSUPPORTED', 'SEAL_TEXT_TOO_LONG', 'DOCMDP_LOCKED', 'PDF_FIELD_EXISTS', 'PDF_FIELD_MISSING', 'INVALID_ARGUMENT', 'PDF_RECT_OFF_PAGE', 'PDF_MALFORMED', 'CA_NOT_INITIALISED', 'SIGNATURE_TOO_LARGE', 'KEY_UNSUPPORTED'],
         handler: async ({ actor, body, req }) => {
           const a = linkActor(actor);
-          const r = await p().workflow.contracts.sign(a, a.contractId, { proofId: body.proofId, ...(body.handwriting ? { handwriting: handwritingOf(body.handwriting) } : {}) }, requestContext(req));
+          const r = await p().workflow.contracts.sign(a, a.contractId, { proofId: body.proofId, ...(body.handwriting ? { handwriting: handwritingOf(body.handwriting) } : {}), ...(body.values ? { values: body.values } : {}) }, requestContext(req));
           return view(a, r.contract);
         },
       }),
