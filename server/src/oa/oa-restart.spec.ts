@@ -123,7 +123,11 @@ describe('OA connector: a restart in the middle of a stamping job', function () 
         const r = (await (await call(`/api/v1/oa/requests?instanceId=${inst.instanceCode}`)).json()) as { outcome: string; contractId?: string };
         return r.outcome === 'completed' && lark.instances.get(inst.instanceCode)!.comments.length > 0 ? r : undefined;
       });
-      const job = (await second.platform.queue.get(await second.platform.queue.enqueue('oa.stamp', {}, { idempotencyKey: `lark:${inst.instanceCode}` })))!;
+      // The comment is posted just before the job is marked done: wait for the mark.
+      const job = await eventually('the job to be marked done', async () => {
+        const j = (await second.platform.queue.get(await second.platform.queue.enqueue('oa.stamp', {}, { idempotencyKey: `lark:${inst.instanceCode}` })))!;
+        return j.state === 'done' ? j : undefined;
+      });
       assert.equal(job.state, 'done');
       assert.equal(job.attempts, 2, 'the killed attempt, then the one that finished');
       const comments = lark.instances.get(inst.instanceCode)!.comments;
