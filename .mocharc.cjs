@@ -5,4 +5,7 @@ module.exports = {
   reporter: './test-support/reporter.cjs',
   timeout: 60000,
   slow: 2000,
+  // End the process when the run ends, even if a spec left a handle open (the reporter names it):
+  // a leaked socket once kept CI waiting until its time limit.
+  exit: true,
 };

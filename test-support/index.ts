@@ -6,7 +6,7 @@
  * suite is skipped with a loud message, unless `CI` is set, in which case it fails.
  */
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,8 +16,18 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** Absolute path of the repository root. */
 export const repoRoot = resolve(here, '..');
 
-/** Absolute path of the shared interop corpus (`../shared/corpus` next to the repository). */
-export const corpusDir = process.env.SIGNET_CORPUS ?? resolve(repoRoot, '..', 'shared', 'corpus');
+/** The copy of the interop corpus kept in the repository, so that a fresh clone runs every spec. */
+export const vendoredCorpusDir = resolve(here, 'corpus');
+
+/** The shared interop corpus next to the repository (`../shared/corpus`), when there is one. */
+export const sharedCorpusDir = resolve(repoRoot, '..', 'shared', 'corpus');
+
+/**
+ * Absolute path of the interop corpus: `SIGNET_CORPUS`, else `../shared/corpus` where it exists, else the
+ * repository's copy (`test-support/corpus`; a spec keeps the copy equal to the shared corpus).
+ */
+export const corpusDir =
+  process.env.SIGNET_CORPUS ?? (existsSync(join(sharedCorpusDir, 'unsigned.pdf')) ? sharedCorpusDir : vendoredCorpusDir);
 
 /** Reads one corpus file. */
 export function corpusFile(name: string): Buffer {
