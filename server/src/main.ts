@@ -6,6 +6,7 @@
 import type { Server } from 'node:http';
 import { SignetError, seedDemo } from '@signet/core';
 import { createApp } from './app.js';
+import { createHttpServer } from './http/server-timeouts.js';
 import { openInstallation } from './installation.js';
 import { openPlatform, type OpenedPlatform } from './platform.js';
 import { cjkFontBytes } from './fonts.js';
@@ -131,7 +132,7 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
   const readiness = async (): Promise<ReadinessReport> => (shuttingDown ? { ready: false, checks: { process: { ok: false, detail: 'shutting down' } } } : platform.readiness());
   const app = createApp({ installation: inst, platform, baseUrl: publicBase, log: env.quiet ? undefined : logLine, nonces: platform.storage.nonces, readiness });
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(cfg.port, cfg.host, () => resolve(s));
+    const s = createHttpServer(app).listen(cfg.port, cfg.host, () => resolve(s));
     s.once('error', reject);
   });
   const addr = server.address();

@@ -11,6 +11,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { SignetError } from '../errors.js';
 import { pageFrame, type PdfMatrix, type PageFrame } from '../pdf/page-content.js';
+import { decodeFilters } from '../pdf/filters.js';
+import { PdfStream, type PdfObject } from '../pdf/objects.js';
+import { PdfReader } from '../pdf/reader.js';
 
 /** One run of text: a string drawn with one font along one baseline. */
 export interface TextRun {
@@ -94,7 +97,47 @@ export function extractTextLayer(pdf: Uint8Array): Promise<TextLayer> {
   return p;
 }
 
+/** The most page content (all pages, decoded) handed to pdf.js, which inflates streams without a limit of its own. */
+const MAX_TEXT_CONTENT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Decodes every page's content streams with our bounded decoders first, so that a decompression
+ * bomb is refused with PDF_LIMIT_EXCEEDED instead of being inflated by pdf.js into the server's
+ * memory. Files our reader cannot walk are left to pdf.js to report.
+ */
+function checkContentSize(pdf: Uint8Array): void {
+  let reader: PdfReader;
+  let pages: number;
+  try {
+    reader = PdfReader.load(pdf);
+    pages = reader.pageCount();
+  } catch {
+    return;
+  }
+  const r = (o: PdfObject | undefined) => reader.resolve(o);
+  let left = MAX_TEXT_CONTENT_BYTES;
+  for (let i = 0; i < pages; i++) {
+    let contents: PdfObject | undefined;
+    try {
+      contents = r(reader.getPage(i).dict.get('Contents'));
+    } catch {
+      return;
+    }
+    for (const s of Array.isArray(contents) ? contents.map(r) : [contents]) {
+      if (!(s instanceof PdfStream)) continue;
+      try {
+        left -= decodeFilters(s.raw, r(s.dict.get('Filter')), r(s.dict.get('DecodeParms')), r, left).length;
+      } catch (e) {
+        if (e instanceof SignetError && e.code === 'PDF_LIMIT_EXCEEDED') {
+          throw new SignetError('PDF_LIMIT_EXCEEDED', `页面内容解压后超过 ${MAX_TEXT_CONTENT_BYTES / 1048576} MiB。The pages' content decompresses to more than ${MAX_TEXT_CONTENT_BYTES / 1048576} MiB (a decompression bomb?). Simplify or split the document.`);
+        }
+      }
+    }
+  }
+}
+
 async function readTextLayer(pdf: Uint8Array): Promise<TextLayer> {
+  checkContentSize(pdf);
   const { lib, cMapUrl } = await loadPdfjs();
   let doc: PdfjsDocument;
   try {

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import { cjkFontBytes } from '@signet/test-support';
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { cjkFontBytes, qpdfCheck, requireTool, run, tempDir } from '@signet/test-support';
 import { isSignetError } from '../errors.js';
 import { PdfReader } from '../pdf/reader.js';
 import { sampleLaborContract } from './sample-template.js';
@@ -56,6 +58,31 @@ describe('template/fillBundle()', function () {
     assert.deepEqual(docs.map((d) => d.positions.map((p) => `${p.role}@${p.page}`)), [['company@3', 'employee@3'], ['employee@1'], ['employee@1']]);
     // `employee` feeds a field in each of the three documents.
     assert.ok(docs.every((d) => d.fields.some((f) => /employee$/i.test(f.field))));
+  });
+
+  describe('one font subset for the bundle, copied into each document (poppler, qpdf)', () => {
+    before(function () {
+      requireTool(this, 'pdftotext', 'poppler-utils');
+      requireTool(this, 'qpdf', 'qpdf');
+    });
+    it('each document carries the font on its own: its values extract as text and qpdf --check is clean', async () => {
+      const docs = await fillBundle(bundle, all(), { ...labor.vars, ndaYears: 2 }, { font });
+      const { dir, cleanup } = tempDir('signet-bundle-');
+      const employee = String(labor.vars.employee);
+      try {
+        docs.forEach((d, i) => {
+          const path = join(dir, `doc${i + 1}.pdf`);
+          writeFileSync(path, d.pdf);
+          const r = run('pdftotext', [path, '-']);
+          assert.equal(r.status, 0, r.stderr);
+          assert.ok(r.stdout.includes(employee), `${employee} in ${d.template}:\n${r.stdout}`);
+          const q = qpdfCheck(path);
+          assert.ok(q.clean, `${d.template}: ${q.output}`);
+        });
+      } finally {
+        cleanup();
+      }
+    });
   });
 
   it('fills none when one template has a problem, and tags each problem with its template', async () => {

@@ -6,7 +6,7 @@
 import { SignetError } from '../errors.js';
 import { templateInvalid, type TemplateDefinition, type TemplateProblem } from './template-definition.js';
 import { describeVariables, type TemplateVariables } from './validate-variables.js';
-import { loadFont, planFill, renderFill, throwIfFailed, type FillResult, type FillTemplateOptions, type PlanOutcome } from './fill-template.js';
+import { loadFont, planFill, renderFills, throwIfFailed, type FillResult, type FillTemplateOptions, type PlanOutcome } from './fill-template.js';
 
 /** A bundle: an ordered list of template ids. JSON-serialisable. */
 export interface TemplateBundle {
@@ -86,8 +86,11 @@ export async function fillBundle(bundle: TemplateBundle, templates: TemplateWith
     message: `合同组合 ${bundle.id} 的模板都不使用变量 ${k} / no template of bundle "${bundle.id}" has a variable "${k}"; remove it or check its spelling`,
   }));
   throwIfFailed([...outcomes, { problems: unknown, overflows: [] }]);
-  return outcomes.map((o) => {
+  const plans = outcomes.map((o) => {
     if (!o.plan) throw new SignetError('INTERNAL', 'A bundle plan is missing after validation; report this.');
-    return { template: o.plan.template.id, name: o.plan.template.name, ...renderFill(o.plan) };
+    return o.plan;
   });
+  // One font subset for the whole bundle: its documents draw mostly the same characters (the
+  // employee's name, the company's), so the glyphs are subset and encoded once, not per document.
+  return renderFills(plans).map((r, i) => ({ template: plans[i].template.id, name: plans[i].template.name, ...r }));
 }

@@ -6,7 +6,8 @@
  */
 import { SignetError } from '../errors.js';
 import { FontProgram } from '../font/font-program.js';
-import { FontSubset } from '../font/font-subset.js';
+import { FontSubset, type ObjectSink } from '../font/font-subset.js';
+import { PdfDict, PdfRef, PdfStream, type PdfObject } from '../pdf/objects.js';
 import { findSignatureFields, readDocMdpPermission, type Rect } from '../pdf/acroform.js';
 import { PdfReader } from '../pdf/reader.js';
 import { IncrementalWriter } from '../pdf/writer.js';
@@ -233,12 +234,75 @@ export async function planFill(
 
 /** Draws a plan made by {@link planFill}; the second phase of {@link fillTemplate}. @internal */
 export function renderFill(plan: FillPlan): FillResult {
+  return renderFills([plan])[0];
+}
+
+/**
+ * A subset font drawn into several documents: the glyphs of all of them are subset and encoded
+ * once (the costly part of a fill), its objects captured here and copied into each document's
+ * update under that document's own object numbers.
+ */
+class SharedSubset {
+  readonly subset: FontSubset;
+  private readonly objects = new Map<PdfRef, PdfObject>();
+  private next = 1;
+
+  constructor(program: FontProgram) {
+    const sink: ObjectSink = {
+      allocate: () => PdfRef.of(this.next++),
+      set: (ref, obj) => {
+        this.objects.set(ref, obj);
+      },
+    };
+    this.subset = new FontSubset(program, sink);
+  }
+
+  /** Writes the finished font's objects into `writer`; returns the font's reference there. */
+  embed(writer: IncrementalWriter): PdfRef {
+    const root = this.subset.finish();
+    const refs = new Map<PdfRef, PdfRef>();
+    for (const r of this.objects.keys()) refs.set(r, writer.allocate());
+    const remap = (o: PdfObject): PdfObject => {
+      if (o instanceof PdfRef) return refs.get(o) ?? o;
+      if (Array.isArray(o)) return o.map(remap);
+      if (o instanceof PdfDict) return new PdfDict(o.entries().map(([k, v]) => [k, remap(v)] as [string, PdfObject]));
+      if (o instanceof PdfStream) return new PdfStream(remap(o.dict) as PdfDict, o.raw);
+      return o;
+    };
+    for (const [r, obj] of this.objects) writer.set(refs.get(r)!, remap(obj));
+    return refs.get(root)!;
+  }
+}
+
+/**
+ * Draws plans made by {@link planFill} (the documents of one bundle): each document is its own
+ * incremental update over its base, and all of them share one font subset with the glyphs of every
+ * value, encoded once. @internal
+ */
+export function renderFills(plans: FillPlan[]): FillResult[] {
+  const shared = new Map<FontProgram, SharedSubset>();
+  // First pass: every line of text of every document goes through its program's one subset.
+  const encoded = plans.map((plan) => {
+    const byPlacement = new Map<Placement, string[]>();
+    for (const pl of plan.placements) {
+      const layout = plan.layouts.get(pl);
+      if (!layout || pl.field.type === 'signature' || pl.field.type === 'seal' || pl.field.type === 'checkbox') continue;
+      let s = shared.get(plan.program);
+      if (!s) shared.set(plan.program, (s = new SharedSubset(plan.program)));
+      byPlacement.set(pl, layout.lines.map((line) => s.subset.encode(line.text)));
+    }
+    return byPlacement;
+  });
+  return plans.map((plan, i) => renderOne(plan, encoded[i], shared.get(plan.program)));
+}
+
+function renderOne(plan: FillPlan, encoded: Map<Placement, string[]>, shared: SharedSubset | undefined): FillResult {
   const { reader, placements, values, layouts } = plan;
   // An incremental update over the base: the base bytes are copied, not re-serialised, so filling
   // costs only the new objects, and anything in the base that Signet does not model survives intact.
   const writer = new IncrementalWriter(reader);
   const editor = new PageContentEditor(reader, writer);
-  let subset: FontSubset | undefined;
+  let fontRef: PdfRef | undefined;
   const positions: ResolvedPosition[] = [];
   const fields: FilledField[] = [];
   for (const pl of placements) {
@@ -259,16 +323,18 @@ export function renderFill(plan: FillPlan): FillResult {
       continue;
     }
     const layout = layouts.get(pl);
-    if (!layout) continue;
-    subset ??= new FontSubset(plan.program, writer);
-    const font = editor.resource(pl.pageIndex, 'Font', subset.ref);
+    const hex = encoded.get(pl);
+    if (!layout || !hex || !shared) continue;
+    fontRef ??= shared.embed(writer);
+    const font = editor.resource(pl.pageIndex, 'Font', fontRef);
     let ops = `${open}BT /${font} ${n(layout.size)} Tf ${rgb(f.color)} rg\n`;
-    for (const line of layout.lines) ops += `1 0 0 1 ${n(line.x)} ${n(line.y)} Tm ${subset.encode(line.text)} Tj\n`;
+    layout.lines.forEach((line, j) => {
+      ops += `1 0 0 1 ${n(line.x)} ${n(line.y)} Tm ${hex[j]} Tj\n`;
+    });
     ops += 'ET Q';
     editor.append(pl.pageIndex, ops);
     fields.push({ field: f.name, type: f.type, page: pl.pageIndex + 1, rect: pl.rect, fontSize: layout.size, lines: layout.lines.length });
   }
-  subset?.finish();
   editor.finish();
   return { pdf: writer.write().bytes, positions, fields };
 }

@@ -29,14 +29,29 @@ export async function cmdStart(argv: string[]): Promise<number> {
   }
   tellPrimary({ signet: 'ready', url: running.url });
   const code = await new Promise<number>((resolve) => {
-    const onSignal = () => {
-      if (!isClusterWorker()) console.log('正在停止 Shutting down: finishing requests in flight…');
-      const force = setTimeout(() => resolve(1), 15_000);
+    // The listeners stay installed while stopping: a second signal (the primary's SIGTERM after the
+    // terminal's SIGINT, or a supervisor signalling the whole process group) must not fall back to
+    // the default action and kill the signatures in flight. Only a second Ctrl-C on a stand-alone
+    // server, or the 15 s limit, quits at once (open connections would keep the process alive).
+    let stopping = false;
+    const quitNow = () => process.exit(1);
+    const onSignal = (sig: NodeJS.Signals) => {
+      if (stopping) {
+        if (sig === 'SIGINT' && !isClusterWorker()) quitNow();
+        return;
+      }
+      stopping = true;
+      if (!isClusterWorker()) console.log('正在停止 Shutting down: finishing requests in flight… (Ctrl-C again to quit at once)');
+      const force = setTimeout(quitNow, 15_000);
       force.unref();
-      running.stop().then(() => resolve(0), () => resolve(1));
+      running.stop().then(() => resolve(0), () => resolve(1)).finally(() => {
+        clearTimeout(force);
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      });
     };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
   });
   leavePrimary();
   return code;

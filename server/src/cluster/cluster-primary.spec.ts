@@ -88,7 +88,7 @@ describe('signet start --workers N (cluster)', function () {
       cleanup?.();
     });
 
-    it('serves from both workers, replaces a killed worker, and on SIGTERM finishes a request in flight before exiting', async () => {
+    it('serves from both workers, replaces a killed worker, and on SIGTERM (even repeated) finishes a request in flight before exiting', async () => {
       const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: db.url };
       delete env.SIGNET_QUIET;
       const primary = spawn(process.execPath, [bin, 'start', '--workers', '2', '--port', '0', '--data', join(dir, 'data'), '--no-demo'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -131,6 +131,13 @@ describe('signet start --workers N (cluster)', function () {
           setTimeout(async () => {
             primary.kill('SIGTERM');
             await out.next(/Shutting down/, 0).catch(() => undefined);
+            // A supervisor signalling the whole process group, once the workers handle the first SIGTERM:
+            // the second must not kill the work in flight.
+            setTimeout(() => {
+              for (const pid of [newPid, pids.get('2')]) {
+                try { process.kill(Number(pid), 'SIGTERM'); } catch { /* that worker has already exited */ }
+              }
+            }, 200);
             setTimeout(() => req.end(pdf.subarray(1000)), 500);
           }, 500);
         });

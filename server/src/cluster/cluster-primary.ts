@@ -48,7 +48,7 @@ interface Slot {
 
 /**
  * Runs the primary until the cluster shuts down; resolves to the exit code: 0 after a graceful
- * shutdown, 1 when a worker reported a fatal start-up error or workers had to be killed.
+ * shutdown, 1 when a worker reported a fatal start-up error, did not exit cleanly on shutdown, or had to be killed.
  */
 export function runClusterPrimary(opts: ClusterPrimaryOptions): Promise<number> {
   if (!cluster.isPrimary) throw new Error('runClusterPrimary runs in the primary process only');
@@ -90,6 +90,8 @@ export function runClusterPrimary(opts: ClusterPrimaryOptions): Promise<number> 
         slot.worker = undefined;
         slot.ready = false;
         if (shuttingDown) {
+          // A worker that did not finish cleanly (killed, or gave up on its in-flight work) makes the exit code 1.
+          if (signal || code !== 0) exitCode = 1;
           if (slots.every((s) => !s.worker)) finish();
           return;
         }

@@ -8,7 +8,7 @@
  * `audit_events` collection), written in the same atomic batch as the record.
  */
 import {
-  EMPTY_HEAD, PdfReader, SignetError, auditActorOf, actorId, chainEvents, workflowCollections, writeOp,
+  EMPTY_HEAD, PdfReader, SignetError, isSignetError, auditActorOf, actorId, chainEvents, workflowCollections, writeOp,
   type Actor, type AuditHead, type BlobStore, type Clock, type Collection, type IdGenerator, type RecordStore,
   type RequestContext, type StoredRecord,
 } from '@signet/core';
@@ -80,6 +80,25 @@ export function cleanFileName(name: string | undefined): string {
   return clean && clean !== '.' && clean !== '..' ? clean : 'document.pdf';
 }
 
+/**
+ * The number of pages of `reader`, once its first and last pages were read: the reader takes a flat
+ * page tree's /Count on trust, so a tree whose kids loop back (a cycle) is refused here with
+ * PDF_MALFORMED rather than at signing time with a confusing PDF_PAGE_OUT_OF_RANGE.
+ */
+export function readablePageCount(reader: PdfReader): number {
+  const claimed = reader.pageCount();
+  try {
+    if (claimed > 0) {
+      reader.getPage(0);
+      reader.getPage(reader.pageCount() - 1);
+    }
+  } catch (e) {
+    if (!isSignetError(e, 'PDF_PAGE_OUT_OF_RANGE')) throw e;
+    throw new SignetError('PDF_MALFORMED', `页面树无法读取。The page tree claims ${claimed} page(s) but its pages cannot be reached (its kids loop back or are not pages). Repair the file (e.g. \`qpdf in.pdf out.pdf\`) and retry.`);
+  }
+  return reader.pageCount();
+}
+
 /** Uploaded files: put (checked, stored, recorded) and get (tenant-scoped). */
 export class FileService {
   /** The `files` collection. */
@@ -120,7 +139,7 @@ export class FileService {
     if (!(bytes instanceof Uint8Array) || bytes.length === 0) {
       throw new SignetError('PDF_NOT_PDF', '请求体为空，请上传 PDF 文件。The body is empty: send the PDF bytes with Content-Type: application/pdf.');
     }
-    const pages = PdfReader.load(bytes).pageCount();
+    const pages = readablePageCount(PdfReader.load(bytes));
     const sha256 = await this.deps.blobs.put(bytes);
     const now = this.deps.clock.now();
     const id = this.deps.ids.next('file');

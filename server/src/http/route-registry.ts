@@ -10,7 +10,7 @@
  *
  * The same declarations produce the OpenAPI document (`openapi.ts`).
  */
-import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
+import type { Express, Request, RequestHandler, Response } from 'express';
 import { SignetError, type Actor, type ErrorCode } from '@signet/core';
 import type { AuthStart, RequestAuthenticator } from '../auth/request-authenticator.js';
 import { sha256Hex } from '../auth/canonical-request.js';
@@ -69,6 +69,60 @@ export function pathParams(path: string): string[] {
 export function hasBody(req: Request): boolean {
   const len = req.headers['content-length'];
   return req.headers['transfer-encoding'] !== undefined || (len !== undefined && len !== '0');
+}
+
+/** A body-parser style error (the error handler maps `type` to its code). */
+function bodyError(type: string, status: number, message: string, extra: Record<string, unknown> = {}): Error {
+  return Object.assign(new Error(message), { type, status, expose: true, ...extra });
+}
+
+/**
+ * Reads the raw body into `req.body` (a Buffer) up to `limit` bytes. Beyond the limit it answers
+ * 413 at once and drops the connection (`Connection: close`) instead of reading on: body-parser
+ * reads the rest of an oversized request before it answers, so a chunked body that never ends kept
+ * the server reading until the request timeout. Compressed bodies are refused (415).
+ */
+function readRawBody(limit: number): RequestHandler {
+  return (req, res, next) => {
+    if (!hasBody(req)) return next();
+    const encoding = String(req.headers['content-encoding'] ?? 'identity').toLowerCase();
+    if (encoding !== 'identity') return next(bodyError('encoding.unsupported', 415, `Unsupported content encoding "${encoding}"`));
+    const tooLarge = () => {
+      req.pause();
+      res.setHeader('Connection', 'close');
+      finish(bodyError('entity.too.large', 413, 'request entity too large', { limit }));
+    };
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const onData = (c: Buffer) => {
+      size += c.length;
+      if (size > limit) return tooLarge();
+      chunks.push(c);
+    };
+    const onEnd = () => finish();
+    const onError = (e: unknown) => finish(bodyError('request.aborted', 400, String((e as Error)?.message ?? e)));
+    const onClose = () => {
+      if (!req.complete) finish(bodyError('request.aborted', 400, 'request aborted'));
+    };
+    function finish(err?: Error): void {
+      if (done) return;
+      done = true;
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+      if (err) return next(err);
+      req.body = Buffer.concat(chunks, size);
+      next();
+    }
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) return tooLarge();
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  };
 }
 
 /** The error codes a route can return: its own, plus those its auth kinds, inputs and body bring. */
@@ -187,7 +241,7 @@ export class RouteRegistry {
     if (route.method !== 'get') {
       const limit = route.body?.maxBytes ?? (route.body?.kind === 'binary' ? opts.binaryLimitBytes : route.body ? (opts.jsonLimitBytes ?? 1024 * 1024) : 16 * 1024);
       this.limits.set(route.operationId, limit);
-      handlers.push(express.raw({ type: () => true, limit, inflate: false }));
+      handlers.push(readRawBody(limit));
     }
     handlers.push(async (req, res) => {
       const state = requestState(res);

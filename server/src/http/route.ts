@@ -157,7 +157,11 @@ export const reply = {
   /** Bytes or text with a content type; `filename` adds a Content-Disposition (RFC 6266, UTF-8 safe). */
   bytes(body: Uint8Array | string, contentType: string, opts: { status?: number; headers?: Record<string, string>; filename?: string } = {}): Reply {
     const headers = { ...opts.headers };
-    if (opts.filename) headers['Content-Disposition'] = `attachment; filename="${opts.filename.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(opts.filename)}`;
+    if (opts.filename) {
+      // No directory part and no leading dots, whatever the name went through before (e.g. ../../etc/passwd).
+      const name = opts.filename.replace(/[\\/\u0000-\u001f\u007f]/g, '_').replace(/^\.+/, '_');
+      headers['Content-Disposition'] = `attachment; filename="${name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+    }
     return new Reply(opts.status ?? 200, typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength), contentType, headers);
   },
   /** No body (204 No Content by default). */

@@ -1,9 +1,10 @@
 /**
  * Turns node-postgres failures into SignetErrors with stable codes, so that callers of the
  * PostgreSQL adapters see the same codes as with the embedded store: a lost connection or a
- * statement timeout is STORAGE_UNAVAILABLE (503), a deadlock or serialization failure is
- * VERSION_CONFLICT (reload and retry), a missing table is SCHEMA_MISMATCH. SQLSTATE codes are those
- * of the PostgreSQL manual, Appendix A.
+ * statement timeout is STORAGE_UNAVAILABLE (503), and so are a missing database, a refused login and
+ * a missing privilege (saying what to fix); a deadlock or serialization failure is VERSION_CONFLICT
+ * (reload and retry); a missing table is SCHEMA_MISMATCH. SQLSTATE codes are those of the
+ * PostgreSQL manual, Appendix A.
  */
 import { SignetError, isSignetError } from '@signet/core';
 
@@ -49,6 +50,15 @@ export function fromPgError(e: unknown, what: string): unknown {
   }
   if (isUnavailable(e)) {
     return new SignetError('STORAGE_UNAVAILABLE', `PostgreSQL is unavailable during ${what} (${msg}); nothing was written. Check DATABASE_URL and that the database server is running, then retry`, { sqlState: code });
+  }
+  if (code === '3D000' || code === '28P01' || code === '28000' || code === '42501') {
+    // Configuration, not load: name what is wrong with DATABASE_URL or the role (messages carry no password).
+    const fix = code === '3D000'
+      ? 'create it (CREATE DATABASE … OWNER …) or correct the database name in DATABASE_URL'
+      : code === '42501'
+        ? 'give the role of DATABASE_URL its own database (CREATE DATABASE … OWNER that role), or grant it the privilege'
+        : 'correct the user name or password in DATABASE_URL, or the server\'s pg_hba.conf';
+    return new SignetError('STORAGE_UNAVAILABLE', `PostgreSQL refused ${what} (${msg}); nothing was written. ${fix[0].toUpperCase()}${fix.slice(1)}, then retry`, { sqlState: code });
   }
   if (code === '40001' || code === '40P01') {
     return new SignetError('VERSION_CONFLICT', `A concurrent writer touched the same records during ${what} (${code === '40P01' ? 'deadlock' : 'serialization failure'}); reload and retry`, { sqlState: code });

@@ -12,6 +12,7 @@ import { seedDemo, type DemoSeedResult, type PadesLevel } from '@signet/core';
 import { TEST_SCRYPT_PARAMS } from '@signet/core/testing';
 import { cjkFontBytes } from '@signet/test-support';
 import { createApp } from '../app.js';
+import { createHttpServer, type ServerTimeouts } from '../http/server-timeouts.js';
 import { openInstallation, type Installation } from '../installation.js';
 import { openPlatform, type OpenedPlatform } from '../platform.js';
 import { RecordAppCredentialStore, type IssuedAppSecret } from '../auth/app-credential-store.js';
@@ -27,6 +28,8 @@ export interface PlatformServerOptions {
   maxUploadBytes?: number;
   /** Contract-check mode (default true): undeclared responses and error codes fail loudly. */
   checkContract?: boolean;
+  /** HTTP server timeouts (default: production's). */
+  timeouts?: ServerTimeouts;
 }
 
 /** A running server with its platform. */
@@ -61,7 +64,7 @@ export async function startPlatformServer(opts: PlatformServerOptions = {}): Pro
   const logs: string[] = [];
   const app = createApp({ installation, platform, log: (l) => logs.push(l), maxUploadBytes: opts.maxUploadBytes, checkContract: opts.checkContract ?? true });
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    const s = createHttpServer(app, opts.timeouts).listen(0, '127.0.0.1', () => resolve(s));
     s.once('error', reject);
   });
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -12,7 +12,7 @@ import { formatTime, useI18n } from '../shared/i18n.js';
 import { IconDownload } from '../shared/icons.js';
 import { PdfViewer } from '../shared/pdf-viewer.js';
 import { openPdf, type PDFDocumentProxy } from '../shared/pdfjs.js';
-import { BOXES, type Box, type ContractQuery, type ContractState, type ContractSummary, type ContractView } from './console-api.js';
+import { BOXES, type AuditEventView, type Box, type ContractQuery, type ContractState, type ContractSummary, type ContractView } from './console-api.js';
 import { EmptyState, LoadView, PageHeader, ReasonDialog, Section, SignerBadge, StateBadge, fromLocalInput, toLocalInput, useConsole, useLoad, type Key } from './console-ui.js';
 import { Link, consolePath, useRouter } from './router.js';
 
@@ -196,6 +196,18 @@ const EVENT_KEYS: Record<string, Key> = {
   'contract.evidence_exported': 'event.evidence', 'contract.rejected': 'event.contractRejected', 'contract.reminded': 'event.reminded',
 };
 
+/**
+ * Who a timeline event is about: the signer the event names (`data.signer` is the signer's id,
+ * `s1`, …), by name; else a name the event carries; else the actor's name. Never the contract id.
+ */
+export function whoOf(c: Pick<ContractView, 'signers'>, e: Pick<AuditEventView, 'data' | 'actor'>): string {
+  const signer = typeof e.data?.signer === 'string' ? c.signers.find((s) => s.id === e.data!.signer) : undefined;
+  if (signer) return signer.name;
+  const named = e.data?.signerName ?? e.data?.name;
+  if (typeof named === 'string' && named) return named;
+  return e.actor?.name ?? '';
+}
+
 /** One contract: documents, signers, timeline, actions. */
 export function ContractDetail(props: { id: string }) {
   const { t, lang } = useI18n<Key>();
@@ -283,7 +295,7 @@ export function ContractDetail(props: { id: string }) {
                       {h.items.map((e) => (
                         <li key={e.seq} data-type={e.type}>
                           <time dateTime={e.at}>{formatTime(e.at, lang, { seconds: true })}</time>
-                          <span>{EVENT_KEYS[e.type] ? t(EVENT_KEYS[e.type], { who: String(e.data?.signerName ?? e.data?.name ?? e.subject ?? '') }) : e.type}</span>
+                          <span>{EVENT_KEYS[e.type] ? t(EVENT_KEYS[e.type], { who: whoOf(c, e) }) : e.type}</span>
                           <span class="mono hash" title={t('detail.hash')}>{e.hash.slice(0, 10)}</span>
                         </li>
                       ))}
@@ -342,7 +354,7 @@ function Documents(props: { c: ContractView }) {
 function fieldOverlays(c: ContractView, docId: string, t: (k: Key, p?: Record<string, string | number>) => string) {
   return c.signers.flatMap((s) => s.fields.filter((f) => f.doc === docId && f.rect).map((f, i) => ({
     id: `${s.id}-${i}`, page: f.page, rect: f.rect!, kind: f.kind, state: s.state === 'signed' ? 'done' as const : 'todo' as const,
-    label: t('detail.fieldOf', { name: s.name, page: f.page }),
-    content: <span class="overlay-hint">{s.name}</span>,
+    label: f.kind === 'date' || f.kind === 'text' ? t('detail.fillFieldOf', { field: f.label ?? t(`field.${f.kind}` as Key), name: s.name, page: f.page }) : t('detail.fieldOf', { name: s.name, page: f.page }),
+    content: <span class="overlay-hint">{f.kind === 'date' || f.kind === 'text' ? `${f.label ?? t(`field.${f.kind}` as Key)} · ${s.name}` : s.name}</span>,
   })));
 }

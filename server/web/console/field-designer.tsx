@@ -32,6 +32,10 @@ export interface PlacedField {
   owner: string;
   /** A template field's name (its variable). */
   name?: string;
+  /** A text field's prompt (what the signer fills in, e.g. 身份证号). */
+  label?: string;
+  /** Whether the signer must fill a text field. */
+  required?: boolean;
 }
 
 /** Default sizes in points: a signature 150 × 50, a seal 40 mm (113 pt), a date and a text line. */

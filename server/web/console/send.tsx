@@ -1,7 +1,8 @@
 /**
  * Send a contract (发起签署): from an uploaded PDF, a template or a bundle (合同组合); the signers
- * and their order; for an uploaded PDF, each signer's signature and seal places dragged onto the
- * pages; the willingness policy, handwriting, deadline, expiry and labels; then save as a draft or
+ * and their order; for an uploaded PDF, each signer's fields dragged onto the pages (signature, seal,
+ * the signing date, and text the signer fills, with what it asks for and whether it is required);
+ * the willingness policy, handwriting, deadline, expiry and labels; then save as a draft or
  * send. The request is `POST /contracts` exactly as docs/api-surface.md describes it: rectangles in
  * PDF user space (points, origin bottom-left), one `fields` list per signer.
  */
@@ -53,6 +54,8 @@ export function SendPage() {
   const [expiresAt, setExpiresAt] = useState('');
   const [labels, setLabels] = useState('');
   const [errors, setErrors] = useState<string[]>([]);
+  // After a first try to save or send, the form's problems show, and go away as they are fixed.
+  const [checked, setChecked] = useState(false);
   const [busy, setBusy] = useState<'draft' | 'send' | undefined>();
 
   const templates = useLoad(() => (source === 'template' ? api.templates() : Promise.resolve(undefined)), [source]);
@@ -97,6 +100,13 @@ export function SendPage() {
     return signers[i]?.name || t('send.signerN', { n: i + 1 });
   };
 
+  // Text fields in the order they were placed: "text field 1", "text field 2", … in the list and the problems.
+  const textFields = fields.filter((f) => f.kind === 'text');
+  const patchField = (id: string, patch: Partial<PlacedField>) => setFields((all) => all.map((f) => (f.id === id ? { ...f, ...patch } : f)));
+  // A new text field is required until the sender says otherwise (as the API's default).
+  const onFieldsChange = (next: PlacedField[]) => setFields(next.map((f) => (f.kind === 'text' && f.required === undefined ? { ...f, required: true } : f)));
+  const fieldText = (f: PlacedField) => (f.kind === 'text' && f.label?.trim() ? f.label.trim() : t(`field.${f.kind}` as Key));
+
   const body = useMemo((): { body?: CreateContractBody; problems: string[] } => {
     const problems: string[] = [];
     if (source === 'upload' && !file) problems.push(t('send.needFile'));
@@ -107,6 +117,11 @@ export function SendPage() {
       if (!s.name.trim()) problems.push(t('send.signerNameMissing', { n: i + 1 }));
       if (s.kind === 'person' && !/^1\d{10}$/.test(s.mobile.trim())) problems.push(t('send.signerMobileInvalid', { n: i + 1 }));
     });
+    if (source === 'upload') {
+      textFields.forEach((f, i) => {
+        if (!f.label?.trim()) problems.push(t('send.textLabelMissing', { n: i + 1 }));
+      });
+    }
     if (methods.size === 0) problems.push(t('send.needMethod'));
     const dl = deadline ? fromLocalInput(deadline) : undefined;
     if (deadline && !dl) problems.push(t('detail.badDate'));
@@ -121,7 +136,7 @@ export function SendPage() {
         ...(s.role ? { role: s.role } : {}),
         ...(order === 'sequential' ? { step: i + 1 } : {}),
         willingness: { methods: [...methods] as ('sms_otp' | 'password')[], handwriting },
-        ...(source === 'upload' ? { fields: fields.filter((f) => f.owner === s.key).map((f) => ({ page: f.page, rect: f.rect, kind: f.kind === 'seal' ? 'seal' as const : 'signature' as const })) } : {}),
+        ...(source === 'upload' ? { fields: fields.filter((f) => f.owner === s.key).map(fieldInput) } : {}),
       })) as CreateContractBody['signers'],
       order,
       ...(dl ? { deadline: dl } : {}),
@@ -132,8 +147,9 @@ export function SendPage() {
   }, [source, file, templateId, bundleId, vars, variables, signers, order, fields, methods, handwriting, deadline, expiresAt, labels, title, lang]);
 
   const submit = async (send: boolean) => {
+    setChecked(true);
     if (!body.body) {
-      setErrors(body.problems);
+      setErrors([]);
       return;
     }
     setErrors([]);
@@ -150,6 +166,7 @@ export function SendPage() {
     }
   };
 
+  const shown = [...(checked ? body.problems : []), ...errors];
   return (
     <>
       <PageHeader title={t('send.title')} sub={t('send.lead')} />
@@ -259,11 +276,11 @@ export function SendPage() {
             <FieldDesigner
               doc={pdf}
               name={file?.name ?? ''}
-              kinds={['signature', 'seal']}
+              kinds={['signature', 'seal', 'date', 'text']}
               fields={fields}
-              onChange={setFields}
+              onChange={onFieldsChange}
               owner={owner}
-              labelOf={(f) => `${t(`field.${f.kind}` as Key)} · ${signerName(f.owner)}`}
+              labelOf={(f) => `${fieldText(f)} · ${signerName(f.owner)}`}
               toolbar={(
                 <Field id="send-owner" label={t('send.fieldOwner')}>
                   <select id="send-owner" class="input" value={owner} onChange={(e) => setOwner((e.currentTarget as HTMLSelectElement).value)}>
@@ -274,6 +291,31 @@ export function SendPage() {
             />
           )}
           {pdf && <p class="muted" aria-live="polite">{t('send.fieldCount', { count: fields.length })}</p>}
+          {pdf && fields.length > 0 && (
+            <table class="field-table send-fields">
+              <caption>{t('send.fieldList')}</caption>
+              <thead><tr><th scope="col">{t('templates.kind')}</th><th scope="col">{t('send.fieldFor')}</th><th scope="col">{t('send.fieldLabel')}</th><th scope="col">{t('send.fieldRequired')}</th></tr></thead>
+              <tbody>
+                {fields.map((f) => {
+                  const n = textFields.indexOf(f) + 1;
+                  return (
+                    <tr key={f.id} data-field-row={f.id} data-kind={f.kind}>
+                      <td>{t('send.fieldKindPage', { kind: t(`field.${f.kind}` as Key), page: f.page })}</td>
+                      <td>{signerName(f.owner)}</td>
+                      {f.kind === 'text' ? (
+                        <>
+                          <td><input class="input" aria-label={t('send.fieldLabelOf', { n })} title={t('send.fieldLabelHint')} maxLength={50} value={f.label ?? ''} onInput={(e) => patchField(f.id, { label: (e.currentTarget as HTMLInputElement).value })} /></td>
+                          <td><label class="check"><input type="checkbox" aria-label={t('send.fieldRequiredOf', { n })} checked={f.required !== false} onChange={(e) => patchField(f.id, { required: (e.currentTarget as HTMLInputElement).checked })} /><span aria-hidden="true">{t('send.fieldRequired')}</span></label></td>
+                        </>
+                      ) : (
+                        <td colSpan={2} class="muted">{f.kind === 'date' ? t('send.fieldDateNote') : t('send.fieldSignNote')}</td>
+                      )}
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          )}
         </Section>
       )}
 
@@ -307,9 +349,9 @@ export function SendPage() {
         </div>
       </Section>
 
-      {errors.length > 0 && (
+      {shown.length > 0 && (
         <Notice tone="bad" alert>
-          <ul class="problems">{errors.map((e) => <li key={e}>{e}</li>)}</ul>
+          <ul class="problems">{shown.map((e) => <li key={e}>{e}</li>)}</ul>
         </Notice>
       )}
       <div class="form-actions">
@@ -318,6 +360,16 @@ export function SendPage() {
       </div>
     </>
   );
+}
+
+/** A placed field as `POST /contracts` takes it: page and rectangle, the kind, and for a text field what it asks for and whether it is required. */
+export function fieldInput(f: PlacedField): NonNullable<CreateContractBody['signers'][number]['fields']>[number] {
+  return {
+    page: f.page,
+    rect: f.rect,
+    kind: f.kind,
+    ...(f.kind === 'text' ? { ...(f.label?.trim() ? { label: f.label.trim() } : {}), required: f.required !== false } : {}),
+  };
 }
 
 /** The form's variable values typed as the template declares them (numbers, booleans), empty ones left out. */

@@ -18,6 +18,7 @@ import {
 } from '@signet/core';
 import { DEMO_PLATFORM } from '../../cli/cmd-evidence.js';
 import { baseUrlOf, requirePlatform, type Platform } from '../../platform.js';
+import { cleanFileName } from '../../files/file-service.js';
 import { defineRoute, reply, schemaRef, type JsonSchema, type Reply } from '../route.js';
 import type { RouteModule } from '../route-registry.js';
 
@@ -405,7 +406,7 @@ const SIGN_ERRORS: ErrorCode[] = [
 
 // ------------------------------------------------------------------ inputs
 
-interface FieldBody { file?: number; page?: number; rect?: { x: number; y: number; w: number; h: number }; anchor?: { text: string; offsetX?: number; offsetY?: number; width?: number; height?: number; occurrence?: 'first' | 'all' }; invisible?: true; kind?: 'signature' | 'seal' }
+interface FieldBody { file?: number; page?: number; rect?: { x: number; y: number; w: number; h: number }; anchor?: { text: string; offsetX?: number; offsetY?: number; width?: number; height?: number; occurrence?: 'first' | 'all' }; invisible?: true; kind?: 'signature' | 'seal' | 'date' | 'text'; label?: string; required?: boolean }
 interface SignerBody {
   kind: 'person' | 'organization'; name: string; userId?: string; mobile?: string; enterpriseId?: string; seal?: string; operator?: string; role?: string; step?: number;
   willingness?: WillingnessOption | WillingnessOption[] | Partial<WillingnessPolicy>; handwriting?: WillingnessPolicy['handwriting']; fields?: FieldBody[];
@@ -541,7 +542,7 @@ export async function createContract(p: Platform, actor: Actor, body: CreateCont
     const files: { name: string; pdf: Uint8Array }[] = [];
     for (const d of body.documents) {
       const { record, bytes } = await p.files.get(actor, d.fileId);
-      files.push({ name: d.name ?? record.name, pdf: bytes });
+      files.push({ name: d.name === undefined ? record.name : cleanFileName(d.name), pdf: bytes });
     }
     const title = body.title ?? files[0].name.replace(/\.pdf$/i, '');
     return contracts.create(actor, { ...common, title, files }, ctx);

@@ -1,8 +1,9 @@
 /** Public verification of an uploaded PDF (DESIGN §4): the same report as `signet verify --json`. */
-import { SignetError, verifyPdf } from '@signet/core';
+import { PdfReader, SignetError, verifyPdf } from '@signet/core';
 import { defineRoute, schemaRef, type JsonSchema } from '../route.js';
 import type { RouteModule } from '../route-registry.js';
 import type { Installation } from '../../installation.js';
+import { readablePageCount } from '../../files/file-service.js';
 
 const CERTIFICATE: JsonSchema = {
   type: 'object',
@@ -80,6 +81,8 @@ export function verifyRoutes(s: { installation: Installation }): RouteModule {
         errors: ['PDF_NOT_PDF', 'PDF_TRUNCATED', 'PDF_ENCRYPTED', 'PDF_XREF_BROKEN', 'PDF_MALFORMED', 'PDF_LIMIT_EXCEEDED'],
         handler: ({ body }) => {
           if (body.length === 0) throw new SignetError('INVALID_ARGUMENT', '请上传 PDF 文件。Send the PDF as the request body with Content-Type: application/pdf.');
+          // A file whose page tree cannot be read (a cycle, too deep) is refused as at upload, not reported as "not signed".
+          readablePageCount(PdfReader.load(body));
           return verifyPdf(body, { trustAnchors: [s.installation.pki.rootCertificate] });
         },
       }),
