@@ -15,34 +15,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
-import { FontProgram, FontSubset, PdfDict, PdfDocumentBuilder, type Actor } from '@signet/core';
-import { cjkFontBytes } from '@signet/test-support';
-import { signRequest } from '../server/src/auth/sign-request.js';
+import type { Actor } from '@signet/core';
+import { fetchOnce, overHttp, percentile, smallPdf, upload, type Target } from './http-load.js';
 import { startPlatformServer, type PlatformServer } from '../server/src/testing/platform-server.js';
 
 const SECONDS = Math.max(5, Number(process.env.BENCH_SECONDS ?? 3));
 const CONNECTIONS = Number(process.env.BENCH_HTTP_CONNECTIONS ?? 8);
 const SERVE_FLAG = '--serve-bench-http';
 
-/** What the server process tells the load generator. */
-interface Target {
-  baseUrl: string;
-  appId: string;
-  secret: string;
-  enterpriseId: string;
-  enterpriseName: string;
-  sealId: string;
-}
 
-/** A one-page A4 contract with a line of Chinese text (a few KB). */
-function smallPdf(): Uint8Array {
-  const b = new PdfDocumentBuilder();
-  const f = new FontSubset(FontProgram.load(cjkFontBytes()), b);
-  b.addPage({ width: 595, height: 842, resources: new PdfDict({ Font: new PdfDict({ F1: f.ref }) }), content: `BT /F1 16 Tf 72 760 Td ${f.encode('自动盖章基准合同 Benchmark contract')} Tj ET\n` });
-  f.finish();
-  return b.build();
-}
 
 /** A server with a seal under a standing auto-stamp authorization and an integrator app of its enterprise. */
 async function prepare(): Promise<{ srv: PlatformServer; target: Target }> {
@@ -66,77 +47,6 @@ async function serve(): Promise<void> {
   process.exit(0);
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-const createBody = (t: Target, fileId: string) => JSON.stringify({
-  documents: [{ fileId }], send: true, signers: [{ kind: 'organization', name: t.enterpriseName, enterpriseId: t.enterpriseId, seal: t.sealId }],
-});
-
-/** Headers of one signed request. */
-function signed(t: Target, method: string, path: string, body: string): Record<string, string> {
-  return { 'content-type': 'application/json', ...signRequest({ appId: t.appId, secret: t.secret, method, url: path, body }).headers };
-}
-
-/** One operation over plain fetch (warm-up and checks). */
-async function fetchOnce(t: Target, fileId: string): Promise<void> {
-  const body = createBody(t, fileId);
-  const c = await fetch(`${t.baseUrl}/api/v1/contracts`, { method: 'POST', headers: signed(t, 'POST', '/api/v1/contracts', body), body });
-  const created = (await c.json()) as { id: string };
-  if (c.status !== 201) throw new Error(`bench precondition: create answered ${c.status} ${JSON.stringify(created)}`);
-  const path = `/api/v1/contracts/${created.id}/stamp`;
-  const s = await fetch(`${t.baseUrl}${path}`, { method: 'POST', headers: signed(t, 'POST', path, '{}'), body: '{}' });
-  const stamped = (await s.json()) as { state: string };
-  if (s.status !== 200 || stamped.state !== 'completed') throw new Error(`bench precondition: stamp answered ${s.status} ${JSON.stringify(stamped)}`);
-}
-
-/** Contracts created and stamped per second over HTTP, with per-operation and per-request latency. */
-async function overHttp(t: Target, fileId: string): Promise<{ rate: number; p50: number; p99: number; reqP50: number; reqP99: number; failed: number; ops: number }> {
-  const latencies: number[] = [];
-  let failed = 0;
-  const body = createBody(t, fileId);
-  type Ctx = { t0?: number; contractId?: string };
-  const result = await autocannon({
-    url: t.baseUrl,
-    connections: CONNECTIONS,
-    duration: SECONDS,
-    requests: [
-      {
-        method: 'POST',
-        path: '/api/v1/contracts',
-        setupRequest: (req, context) => {
-          (context as Ctx).t0 = performance.now();
-          return { ...req, method: 'POST', path: '/api/v1/contracts', body, headers: signed(t, 'POST', '/api/v1/contracts', body) };
-        },
-        onResponse: (status, res, context) => {
-          if (status === 201) (context as Ctx).contractId = (JSON.parse(res) as { id: string }).id;
-          else { failed++; (context as Ctx).contractId = undefined; }
-        },
-      },
-      {
-        method: 'POST',
-        setupRequest: (req, context) => {
-          const id = (context as Ctx).contractId;
-          if (!id) return undefined as never; // back to the first request
-          const path = `/api/v1/contracts/${id}/stamp`;
-          return { ...req, method: 'POST', path, body: '{}', headers: signed(t, 'POST', path, '{}') };
-        },
-        onResponse: (status, _res, context) => {
-          const c = context as Ctx;
-          if (status === 200 && c.t0 !== undefined) latencies.push(performance.now() - c.t0);
-          else failed++;
-        },
-      },
-    ],
-  });
-  latencies.sort((a, b) => a - b);
-  return {
-    rate: latencies.length / result.duration, p50: percentile(latencies, 50), p99: percentile(latencies, 99),
-    reqP50: result.latency.p50, reqP99: result.latency.p99, failed: failed + result.errors + result.timeouts, ops: latencies.length,
-  };
-}
 
 /** The same operations in-process, with the same concurrency. */
 async function inProcess(): Promise<{ rate: number; p50: number; p99: number; ops: number }> {
@@ -191,11 +101,9 @@ export async function benchHttp(): Promise<void> {
   const { child, target } = await startChild();
   let http;
   try {
-    const up = await fetch(`${target.baseUrl}/api/v1/files?name=bench.pdf`, { method: 'POST', headers: { ...signRequest({ appId: target.appId, secret: target.secret, method: 'POST', url: '/api/v1/files?name=bench.pdf', body: pdf }).headers, 'content-type': 'application/pdf' }, body: pdf as Uint8Array<ArrayBuffer> });
-    const { fileId } = (await up.json()) as { fileId: string };
-    if (up.status !== 201) throw new Error(`bench precondition: upload answered ${up.status}`);
+    const fileId = await upload(target, pdf);
     for (let i = 0; i < 5; i++) await fetchOnce(target, fileId);
-    http = await overHttp(target, fileId);
+    http = await overHttp(target, fileId, { seconds: SECONDS, connections: CONNECTIONS });
   } finally {
     child.stdin!.end();
     await once(child, 'exit');
